@@ -91,6 +91,8 @@ type Keyring struct {
 	current uint8
 	aeads   [256]cipher.AEAD // indexed by key id; nil for ids the ring does not hold
 	ids     []uint8          // current first, then the older keys in the order given
+
+	fixedNonce []byte // tests only: golden vectors need a known nonce
 }
 
 // Info describes a value that Open accepted.
@@ -203,12 +205,16 @@ func sealParams(n int, exp time.Time) (expMs uint64, encLen int, err error) {
 // scratch, which must not overlap out or plaintext.
 func (k *Keyring) sealInto(out, scratch, plaintext []byte, purpose string, expMs uint64) {
 	rawLen := Overhead + len(plaintext)
-	raw := scratch[:HeaderSize+NonceSize : rawLen]
+	raw := scratch[: HeaderSize+NonceSize : rawLen]
 	raw[0] = Version
 	raw[1] = k.current
 	binary.BigEndian.PutUint64(raw[2:HeaderSize], expMs)
 	nonce := raw[HeaderSize : HeaderSize+NonceSize]
-	rand.Read(nonce) // never fails since Go 1.24; crashes the program rather than return a weak nonce
+	if k.fixedNonce != nil {
+		copy(nonce, k.fixedNonce)
+	} else {
+		rand.Read(nonce) // never fails since Go 1.24; crashes the program rather than return a weak nonce
+	}
 	aad := scratch[rawLen : rawLen+HeaderSize+len(purpose)]
 	copy(aad, raw[:HeaderSize])
 	copy(aad[HeaderSize:], purpose)
@@ -240,12 +246,14 @@ func (k *Keyring) Open(dst, sealed []byte, purpose string, now time.Time) ([]byt
 	rawLen := b64.DecodedLen(len(sealed))
 	l := len(dst)
 	dst = grow(dst, rawLen+HeaderSize+len(purpose)+NonceSize)
-	raw := dst[l : l+rawLen]
-	if n, err := b64.Decode(raw, sealed); err != nil || n != rawLen {
-		// n < rawLen when the decoder skipped CR or LF: refuse, so that one
-		// value has exactly one encoding.
+	n, err := b64.Decode(dst[l:l+rawLen], sealed)
+	if err != nil || b64.EncodedLen(n) != len(sealed) {
+		// The decoder skips CR and LF; a length mismatch reveals them. Refuse,
+		// so that one value has exactly one encoding.
 		return nil, Info{}, ErrMalformed
 	}
+	rawLen = n
+	raw := dst[l : l+rawLen]
 	aad := dst[l+rawLen : l+rawLen+HeaderSize+len(purpose)]
 	copy(aad, raw[:HeaderSize])
 	copy(aad[HeaderSize:], purpose)
