@@ -1,0 +1,94 @@
+// Package cookie reads and writes a session's cookies with net/http: secure
+// attributes by default, h3-compatible chunking of long values, deletion of
+// chunks that are no longer needed, and limits that fail with a clear error
+// instead of producing a cookie the browser silently drops.
+//
+// The package knows nothing about what the value means (sealing and opening
+// it is the job of package sealed, joined up by package session). It imports
+// only the standard library, and every cookie line is produced or parsed by
+// net/http ([http.Cookie.String], [http.ParseSetCookie],
+// [http.Request.CookiesNamed], [http.Request.Cookies]).
+//
+// Build a [Spec] once with [New], then call [Spec.Read], [Spec.Write] and
+// [Spec.Delete] per request. A Spec is immutable and safe for concurrent use.
+//
+// # Defaults
+//
+// The zero [Attributes] give Path=/; Secure; HttpOnly; SameSite=Lax and no
+// Domain (a host-only cookie, which subdomains can neither read nor set).
+// Each field that weakens this says so in its documentation. [New] checks the
+// name and the combination once and wraps [ErrAttributes] with the reason:
+// the __Host- prefix needs Secure, Path=/ and no Domain; __Secure- needs
+// Secure; SameSite=None and Partitioned need Secure. Prefixes are matched
+// case-insensitively, as browsers do.
+//
+// # Chunking
+//
+// Browsers keep at most about 4096 bytes per cookie. As in h3 (useSession),
+// a value longer than [ChunkSize] (4000) characters is written as
+//
+//	name=__chunked__N
+//	name.1=<first 4000 characters>
+//	…
+//	name.N=<the rest>
+//
+// with the same attributes on every cookie, and [Spec.Read] puts it back
+// together. Reading is strict where h3 is lenient: N must be a canonical
+// decimal in [1, MaxChunks], name.1 … name.N must all be present and
+// non-empty, and no name.i with i > N may be present; anything else is
+// [ErrChunks], which callers treat as "no session". Chunks shorter than
+// ChunkSize are accepted (other writers may cut differently), but no chunk
+// may exceed ChunkSize. A value that starts with "__chunked__" is never
+// written, since it would be misread as a chunk count.
+//
+// When a value shrinks, [Spec.Write] deletes the chunks that the request
+// carried and the new value no longer needs, and [Spec.Delete] deletes the
+// main cookie and every chunk the request carried. Deletions repeat the
+// cookie's Path, Domain, Secure, SameSite and Partitioned attributes (a
+// browser only replaces a cookie with the same name, domain and path) and
+// carry Max-Age=0 and an Expires in 1970. Within one response, a later Write
+// or Delete replaces the Set-Cookie lines of an earlier one for the same
+// cookie, so there is one line per cookie name and path.
+//
+// # Limits
+//
+// [Attributes.MaxChunks] caps the number of chunks ([DefaultMaxChunks] = 8,
+// so [Spec.MaxLen] is 32000 characters; at most [MaxChunksLimit]). Write
+// refuses a longer value with [ErrTooLarge], saying the size and the limit,
+// before it writes anything. Read refuses a plain value or chunk over
+// ChunkSize with ErrTooLarge, checking sizes before concatenating. Note that
+// many proxies cap a request header line at 8 KiB (nginx's default
+// large_client_header_buffers), which a Cookie header with two or more full
+// chunks already exceeds: keep sessions small, and lower MaxChunks where such
+// a proxy sits in front.
+//
+// Write accepts only RFC 6265 cookie-octets (printable ASCII without space,
+// DQUOTE, comma, semicolon and backslash), so values are never quoted and
+// every peer reads them back unchanged; sealed values are base64url or iron
+// strings and always qualify.
+//
+// # Local development over http
+//
+// Browsers and net/http/cookiejar store a Secure cookie only from, and send it
+// only to, https origins, so on plain http://localhost the session would
+// vanish after every response. [Attributes.InsecureDevelopment] drops the
+// Secure attribute for that case only. It must never ship: without Secure the
+// session cookie is sent in clear text on any http:// request to the host.
+// [New] refuses it together with anything that requires Secure (the __Host-
+// and __Secure- prefixes, SameSite=None, Partitioned), so a production name
+// such as "__Host-session" cannot be downgraded by accident.
+//
+// # Duplicated names
+//
+// A request can carry several cookies with the same name: one per Path or
+// Domain they were set with (say, "/" and "/app", or the host and a parent
+// domain). Browsers send the longest Path first, and [Spec.Read] takes the
+// first occurrence of each name (the main cookie and each chunk), as
+// [http.Request.Cookie] does. This order is not an authentication: a sibling
+// subdomain or a man-in-the-middle on http:// can plant ("toss") a cookie of
+// the same name with a more specific Path that wins. The real defence is the
+// __Host- prefix (Secure, host-only, Path=/), which browsers refuse to set
+// from anywhere but the host itself over https; chunk names inherit it, since
+// "__Host-s.1" starts with "__Host-" too. The sealed value then has to
+// authenticate itself in any case.
+package cookie
