@@ -1,0 +1,231 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/ids"
+	"github.com/sealcookie/sealcookie/sealed"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultMaxAge      = 24 * time.Hour
+	DefaultIdleTimeout = 2 * time.Hour
+	DefaultClockSkew   = 5 * time.Second
+	// MaxMaxAge is the longest MaxAge New accepts: browsers cap cookie
+	// lifetimes at 400 days.
+	MaxMaxAge = 400 * 24 * time.Hour
+)
+
+// Config configures a Manager. Its zero value is safe except for Keys, which
+// are required; every other field documents what its zero value means. New
+// validates it once; the Manager keeps its own copy.
+type Config[T any] struct {
+	// Name is the cookie name and the sealing purpose: a value sealed under
+	// one name is rejected under another. "" means "__Host-session", or
+	// "session" when the cookie attributes rule the __Host- prefix out
+	// (InsecureDevelopment, a Domain, or a Path other than "/").
+	Name string
+
+	// Keys seal and open sessions: Keys[0] seals, every key opens. At least
+	// one is required; see sealed.NewKeyring for the rules and the rotation
+	// procedure. Keys are derived once, in New.
+	Keys []sealed.Key
+
+	// MaxAge is the absolute lifetime of a session, counted from its
+	// createdAt and enforced on every read. 0 means DefaultMaxAge (24 hours);
+	// at most MaxMaxAge.
+	MaxAge time.Duration
+
+	// IdleTimeout ends a session that has not been saved or touched for this
+	// long, counted from its lastSeenAt and enforced on every read. 0 means
+	// DefaultIdleTimeout (2 hours); negative disables it.
+	IdleTimeout time.Duration
+
+	// RefreshAfter is how long after lastSeenAt a read re-seals the session
+	// to slide the idle window (next-session's touchAfter). 0 means half the
+	// IdleTimeout, as h3 does. Ignored without an IdleTimeout.
+	RefreshAfter time.Duration
+
+	// Header is the request header whose non-empty value wins over the
+	// cookie. "" means "X-<Name>-Session", with Name's __Host- or __Secure-
+	// prefix removed. When a session came from the header, the re-sealed value
+	// is returned in the same response header.
+	Header string
+	// DisableHeader makes the Manager read the cookie only.
+	DisableHeader bool
+
+	// Cookie holds the cookie attributes. The zero value is Path=/; Secure;
+	// HttpOnly; SameSite=Lax, host-only; see package cookie.
+	Cookie cookie.Attributes
+
+	// GenerateID returns the id of a new session. nil means a random UUIDv4.
+	GenerateID func() string
+
+	// Clock returns the current time. nil means time.Now.
+	Clock func() time.Time
+
+	// ClockSkew is the tolerance for clocks that differ across servers: a
+	// session sealed up to this far in the future is accepted, and expiry
+	// limits are extended by it. 0 means DefaultClockSkew (5 seconds);
+	// negative means none.
+	ClockSkew time.Duration
+
+	// Codec encodes the envelope. nil means encoding/json.
+	Codec Codec
+
+	// OnError, if set, hears why a request's session was discarded (expired,
+	// idle, not authentic, revoked, ...) or could not be saved. It receives
+	// the reason only, never the value. It must be safe for concurrent use.
+	OnError func(r *http.Request, err error)
+
+	// Validate, if set, is the application's revocation check, called for
+	// every session read from a request or decoded, before anyone sees it.
+	// A non-nil error discards the session (OnError hears ErrRevoked wrapping
+	// it). Use it to compare, say, a per-user epoch stored in the session
+	// with the one in your database. It must not modify the envelope.
+	Validate func(r *http.Request, e *Envelope[T]) error
+}
+
+// Manager reads and writes one named session of type T. Build it with New;
+// it is immutable and safe for concurrent use. Several Managers with
+// different names work side by side on the same request.
+type Manager[T any] struct {
+	name         string
+	header       string // canonical header key, "" when disabled
+	ring         *sealed.Keyring
+	spec         *cookie.Spec
+	maxLen       int
+	maxAge       time.Duration
+	idle         time.Duration // 0 when disabled
+	refreshAfter time.Duration
+	skew         time.Duration
+	genID        func() string
+	now          func() time.Time
+	codec        Codec
+	onError      func(*http.Request, error)
+	validate     func(*http.Request, *Envelope[T]) error
+	key          *ctxKey
+}
+
+// ctxKey is the type of a Manager's context key; each Manager allocates its own.
+type ctxKey struct{ name string }
+
+// New validates c, derives its keys and returns a Manager.
+func New[T any](c Config[T]) (*Manager[T], error) {
+	if len(c.Keys) == 0 {
+		return nil, errors.New("session: Config.Keys is empty: at least one key is required")
+	}
+	ring, err := sealed.NewKeyring(c.Keys[0], c.Keys[1:]...)
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	name := c.Name
+	if name == "" {
+		name = "__Host-session"
+		a := c.Cookie
+		if a.InsecureDevelopment || a.Domain != "" || (a.Path != "" && a.Path != "/") {
+			name = "session"
+		}
+	}
+	spec, err := cookie.New(name, c.Cookie)
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	m := &Manager[T]{
+		name:     name,
+		ring:     ring,
+		spec:     spec,
+		maxLen:   min(spec.MaxLen(), sealed.MaxLen),
+		maxAge:   c.MaxAge,
+		idle:     c.IdleTimeout,
+		skew:     c.ClockSkew,
+		genID:    c.GenerateID,
+		now:      c.Clock,
+		codec:    c.Codec,
+		onError:  c.OnError,
+		validate: c.Validate,
+		key:      &ctxKey{name: name},
+	}
+	switch {
+	case m.maxAge == 0:
+		m.maxAge = DefaultMaxAge
+	case m.maxAge < 0:
+		return nil, errors.New("session: MaxAge is negative; sessions always expire (0 means 24 hours)")
+	case m.maxAge > MaxMaxAge:
+		return nil, fmt.Errorf("session: MaxAge %v is over %v, the cap browsers put on cookie lifetimes", m.maxAge, MaxMaxAge)
+	}
+	switch {
+	case m.idle == 0:
+		m.idle = DefaultIdleTimeout
+	case m.idle < 0:
+		m.idle = 0
+	}
+	m.refreshAfter = c.RefreshAfter
+	if m.refreshAfter <= 0 {
+		m.refreshAfter = m.idle / 2
+	}
+	switch {
+	case m.skew == 0:
+		m.skew = DefaultClockSkew
+	case m.skew < 0:
+		m.skew = 0
+	}
+	if m.genID == nil {
+		m.genID = ids.UUIDv4
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.codec == nil {
+		m.codec = JSON{}
+	}
+	if !c.DisableHeader {
+		h := c.Header
+		if h == "" {
+			base := name
+			for _, p := range []string{"__Host-", "__Secure-"} {
+				if len(base) > len(p) && strings.EqualFold(base[:len(p)], p) {
+					base = base[len(p):]
+				}
+			}
+			h = "X-" + base + "-Session"
+		}
+		if !validHeaderName(h) {
+			return nil, fmt.Errorf("session: %q is not a valid header name", h)
+		}
+		m.header = http.CanonicalHeaderKey(h)
+	}
+	return m, nil
+}
+
+func validHeaderName(h string) bool {
+	if h == "" {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// Name returns the cookie name, which is also the sealing purpose.
+func (m *Manager[T]) Name() string { return m.name }
+
+// HeaderName returns the canonical session header name, or "" when the header is disabled.
+func (m *Manager[T]) HeaderName() string { return m.header }
+
+// Cookie returns the validated cookie spec, for code that needs to find or
+// strip the session's cookies (a proxy, say).
+func (m *Manager[T]) Cookie() *cookie.Spec { return m.spec }
+
+// MaxLen returns the longest sealed value the Manager writes, in characters.
+func (m *Manager[T]) MaxLen() int { return m.maxLen }

@@ -1,0 +1,80 @@
+// Package session is the h3-style session API over a typed payload: a
+// [Manager] for each named session, and per request a [Session] to get,
+// update, touch, clear, regenerate and save.
+//
+// The whole session lives in the client: its envelope
+// {"id","createdAt","data","lastSeenAt"?} (h3's, times in Unix milliseconds)
+// is encoded as JSON, sealed with package sealed under the session's name, and
+// written by package cookie as a cookie (chunked when over 4000 characters).
+// A non-empty request header X-<Name>-Session carrying a sealed value wins
+// over the cookie, for clients that are not browsers; the re-sealed value is
+// then returned in the same response header.
+//
+//	m, err := session.New(session.Config[Cart]{Keys: []sealed.Key{{ID: 1, Password: pw}}})
+//	...
+//	s := m.Get(r)                       // header over cookie, decoded once per attached request
+//	err = s.Update(func(c *Cart) { c.Items++ })
+//	err = s.Save(w)                     // or let httpx.Middleware commit
+//
+// # Vocabulary
+//
+// The seeds' session managers (h3, next-session, a Node SessionManager) map
+// onto this package one to one:
+//
+//	create           Manager.Get on a request without a session (IsNew reports it); saved once changed
+//	get              Manager.Get (or Manager.From(ctx)); Session.Data, ID, CreatedAt, ExpiresAt
+//	update           Session.Update(func(*T)); Merge for map-typed data
+//	touch            Session.Touch: refresh lastSeenAt only
+//	destroy / clear  Session.Clear: deletes the cookie and its chunks
+//	regenerate       Session.Regenerate: new id, for login
+//	commit / save    Session.Save(w); httpx.Middleware commits automatically (autoCommit)
+//	encode / decode  Manager.Encode / Manager.Decode, for carriers that are not net/http
+//
+// Unlike h3, a new session that is never changed is never written: visitors
+// who never log in get no cookie.
+//
+// # Expiry
+//
+// Expiry is enforced on every read from the envelope, whatever the cookie's
+// attributes said: MaxAge from createdAt (default 24 hours) and IdleTimeout
+// from lastSeenAt (default 2 hours), each with a small ClockSkew tolerance
+// (default 5 seconds) for fleets whose clocks differ. The seal itself expires
+// at the earlier of the two limits, and so do the cookie's Expires and
+// Max-Age. A read more than RefreshAfter (default half the idle timeout, as in
+// h3) after lastSeenAt re-seals the session to slide the idle window; reads
+// in between write nothing.
+//
+// # Bad input
+//
+// An unreadable, tampered, expired, idle, revoked or oversized value gives a
+// fresh empty session, and Config.OnError hears why (the reason only, never
+// the value). A rejected cookie is deleted on the next save. Nothing a client
+// sends can make Get fail or panic.
+//
+// # Rotation
+//
+// Config.Keys[0] seals, every key opens. A value sealed with an older key is
+// read normally and re-sealed with the current key on the next save, so
+// reading never fails because of rotation. See package sealed for the
+// procedure across a fleet.
+//
+// # Size
+//
+// A session must fit in the cookie's limit (8 chunks of 4000 characters by
+// default). Update checks the size when it runs and, if the session would be
+// too large, restores the data and returns ErrTooLarge with the size and the
+// limit, so a failure never surfaces when the response is written.
+//
+// # Statelessness and revocation
+//
+// A sealed session cannot be revoked before it expires: a copy of a cleared
+// cookie stays valid until its expiry. Keep MaxAge and IdleTimeout short, and
+// use Config.Validate for the checks only your application can make (a
+// per-user epoch bumped at logout or password change, say).
+//
+// # Concurrency
+//
+// A Manager is immutable and safe for concurrent use; a Session is safe for
+// the goroutines of its request. Several Managers with different names work
+// side by side on one request.
+package session

@@ -1,0 +1,415 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/sealed"
+)
+
+// Source says where a request's session came from.
+type Source int
+
+// Sources of a session.
+const (
+	SourceNone   Source = iota // no readable session: a fresh one
+	SourceCookie               // the session cookie (chunks reassembled)
+	SourceHeader               // the session header, which wins over the cookie
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceCookie:
+		return "cookie"
+	case SourceHeader:
+		return "header"
+	}
+	return "none"
+}
+
+// Session is one request's session. Get it with Manager.Get; it is safe for
+// concurrent use by the goroutines serving that request. Change it only
+// through its methods; Save (or httpx's middleware) writes the changes.
+type Session[T any] struct {
+	m *Manager[T]
+	r *http.Request
+
+	mu     sync.Mutex
+	env    Envelope[T]
+	source Source // where the request's value came from, even a rejected one
+	isNew  bool
+	// good is the encoded envelope of the last valid state, for rolling back
+	// an Update that made the session too large. encoded says it is also the
+	// current state, so Save need not encode again.
+	good    []byte
+	encoded bool
+	dirty   bool // the session must be sealed and written
+	cleared bool // the request's session must be deleted
+	discard bool // the request carried a value that was rejected: delete it unless rewritten
+}
+
+// reqState is the per-request cache that Attach installs. It is itself the
+// request's context, so attaching costs one allocation (plus the request copy).
+type reqState[T any] struct {
+	context.Context
+	m  *Manager[T]
+	r  *http.Request
+	mu sync.Mutex
+	s  *Session[T]
+}
+
+func (c *reqState[T]) Value(key any) any {
+	if k, ok := key.(*ctxKey); ok && k == c.m.key {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *reqState[T]) get() *Session[T] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.s == nil {
+		c.s = c.m.load(c.r)
+	}
+	return c.s
+}
+
+// Attach returns r with a per-request cache for this Manager's session in its
+// context: Get and From then decode the session at most once per request, and
+// only if asked. httpx.Middleware attaches for you.
+func (m *Manager[T]) Attach(r *http.Request) *http.Request {
+	if _, ok := r.Context().Value(m.key).(*reqState[T]); ok {
+		return r
+	}
+	st := &reqState[T]{Context: r.Context(), m: m}
+	r2 := r.WithContext(st)
+	st.r = r2
+	return r2
+}
+
+// Get returns the request's session: from the session header if it is sent
+// and not empty, else from the cookie. A missing, unreadable, tampered,
+// expired or revoked value gives a fresh empty session (OnError hears why),
+// never an error. On a request returned by Attach the session is decoded once
+// and cached; otherwise every call decodes again.
+func (m *Manager[T]) Get(r *http.Request) *Session[T] {
+	if st, ok := r.Context().Value(m.key).(*reqState[T]); ok {
+		return st.get()
+	}
+	return m.load(r)
+}
+
+// From returns the session of the request whose context ctx is, loading it on
+// first use; ok is false when ctx does not come from Attach or the middleware.
+func (m *Manager[T]) From(ctx context.Context) (s *Session[T], ok bool) {
+	st, ok := ctx.Value(m.key).(*reqState[T])
+	if !ok {
+		return nil, false
+	}
+	return st.get(), true
+}
+
+// Loaded returns the session of an attached request if something already
+// asked for it, without loading it. Middleware uses it to commit only the
+// sessions a handler touched.
+func (m *Manager[T]) Loaded(ctx context.Context) (s *Session[T], ok bool) {
+	st, ok := ctx.Value(m.key).(*reqState[T])
+	if !ok {
+		return nil, false
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.s, st.s != nil
+}
+
+func (m *Manager[T]) report(r *http.Request, err error) {
+	if m.onError != nil {
+		m.onError(r, fmt.Errorf("session %s: %w", m.name, err))
+	}
+}
+
+// load reads the request's session (header over cookie).
+func (m *Manager[T]) load(r *http.Request) *Session[T] {
+	now := m.now()
+	s := &Session[T]{m: m, r: r}
+	var value string
+	var err error
+	if m.header != "" {
+		if v := r.Header.Get(m.header); v != "" {
+			value, s.source = v, SourceHeader
+		}
+	}
+	if s.source == SourceNone {
+		v, _, cerr := m.spec.Read(r)
+		switch {
+		case cerr == nil:
+			value, s.source = v, SourceCookie
+		case !errors.Is(cerr, cookie.ErrNoCookie):
+			err, s.source = cerr, SourceCookie
+		}
+	}
+	if value != "" {
+		e, pt, stale, oerr := m.open(r, value, now, true)
+		if oerr == nil {
+			s.env = *e
+			s.good, s.encoded = pt, true
+			if m.needsRefresh(e, now) {
+				s.dirty, s.encoded = true, false // Save slides lastSeenAt
+			}
+			s.dirty = s.dirty || stale
+			return s
+		}
+		err = oerr
+	}
+	if err != nil {
+		s.discard = s.source == SourceCookie
+		m.report(r, err)
+	}
+	s.reset(now)
+	return s
+}
+
+// needsRefresh reports whether a read should re-seal the session to slide
+// its idle window: more than RefreshAfter since lastSeenAt.
+func (m *Manager[T]) needsRefresh(e *Envelope[T], now time.Time) bool {
+	if m.idle <= 0 {
+		return false
+	}
+	last := e.LastSeenAt
+	if last == 0 {
+		last = e.CreatedAt
+	}
+	return now.Sub(time.UnixMilli(last)) > m.refreshAfter
+}
+
+// reset makes s a fresh, empty session with a new id.
+func (s *Session[T]) reset(now time.Time) {
+	s.env = Envelope[T]{ID: s.m.genID(), CreatedAt: now.UnixMilli()}
+	s.isNew = true
+	s.good, s.encoded = nil, false
+}
+
+// ID returns the session id (a UUIDv4 unless Config.GenerateID says otherwise).
+func (s *Session[T]) ID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env.ID
+}
+
+// CreatedAt returns when the session was created; MaxAge counts from here.
+func (s *Session[T]) CreatedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.UnixMilli(s.env.CreatedAt)
+}
+
+// LastSeenAt returns when the session was last saved or touched (zero
+// without an IdleTimeout); the idle timeout counts from here.
+func (s *Session[T]) LastSeenAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.env.LastSeenAt == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(s.env.LastSeenAt)
+}
+
+// ExpiresAt returns when the session ends unless it is saved again: the
+// earlier of createdAt + MaxAge and lastSeenAt + IdleTimeout.
+func (s *Session[T]) ExpiresAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.expires(&s.env)
+}
+
+// IsNew reports whether the request carried no valid session.
+func (s *Session[T]) IsNew() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.isNew
+}
+
+// Source returns where the request's session value came from.
+func (s *Session[T]) Source() Source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.source
+}
+
+// Data returns a copy of the session data. Maps, slices and pointers inside
+// it are shared: change them only inside Update.
+func (s *Session[T]) Data() T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env.Data
+}
+
+// Envelope returns a copy of the whole envelope (id, times and data).
+func (s *Session[T]) Envelope() Envelope[T] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env
+}
+
+// Update changes the data through f and marks the session for saving. If
+// the result would not fit in the cookie, Update restores the data as it was
+// and returns an error wrapping ErrTooLarge that gives the size and the limit:
+// the failure surfaces here, not when the response is written.
+func (s *Session[T]) Update(f func(data *T)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.env.Data)
+	if s.m.idle > 0 {
+		s.env.LastSeenAt = s.m.now().UnixMilli()
+	}
+	pt, err := s.m.codec.Marshal(&s.env)
+	if err == nil && len(pt) > 0 && sealed.SealedLen(len(pt)) > s.m.maxLen {
+		err = s.m.tooLarge(len(pt))
+	} else if err != nil {
+		err = fmt.Errorf("session: encoding the envelope: %w", err)
+	}
+	if err != nil {
+		s.rollback()
+		return err
+	}
+	s.good, s.encoded = pt, true
+	s.dirty = true
+	return nil
+}
+
+// rollback restores the last valid state after a failed Update.
+func (s *Session[T]) rollback() {
+	id, created := s.env.ID, s.env.CreatedAt
+	s.env = Envelope[T]{ID: id, CreatedAt: created}
+	if s.good != nil {
+		var e Envelope[T]
+		if s.m.codec.Unmarshal(s.good, &e) == nil {
+			s.env = e
+		}
+	}
+	s.encoded = s.good != nil
+}
+
+// Merge copies patch's entries into a map-typed session's data, creating the
+// map if needed: the merge of the seeds' session managers.
+func Merge[K comparable, V any, M ~map[K]V](s *Session[M], patch M) error {
+	return s.Update(func(m *M) {
+		if *m == nil {
+			*m = make(M, len(patch))
+		}
+		for k, v := range patch {
+			(*m)[k] = v
+		}
+	})
+}
+
+// Touch marks the session for saving without changing its data, refreshing
+// lastSeenAt so the idle timeout starts again.
+func (s *Session[T]) Touch() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m.idle > 0 {
+		s.env.LastSeenAt = s.m.now().UnixMilli()
+		s.encoded = false
+	}
+	s.dirty = true
+}
+
+// Regenerate gives the session a new id and createdAt, keeping its data, and
+// marks it for saving. Call it at login and at every change of privilege, so
+// an id seen before the change names nothing after it.
+func (s *Session[T]) Regenerate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.m.now()
+	s.env.ID = s.m.genID()
+	s.env.CreatedAt = now.UnixMilli()
+	if s.m.idle > 0 {
+		s.env.LastSeenAt = now.UnixMilli()
+	}
+	s.encoded = false
+	s.dirty = true
+}
+
+// Clear ends the session: Save deletes its cookie (and every chunk), and the
+// Session becomes a fresh, empty one with a new id, which is saved only if
+// it is changed again. Remember that a copy of the old value stays valid
+// until it expires unless Config.Validate revokes it.
+func (s *Session[T]) Clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reset(s.m.now())
+	s.cleared = true
+	s.dirty = false
+}
+
+// Pending reports whether Save would write anything.
+func (s *Session[T]) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dirty || s.cleared || s.discard
+}
+
+// Save writes the session's changes into w's headers: a Set-Cookie (chunked
+// when needed, stale chunks deleted) for a changed session, deletions for a
+// cleared one or for a value the request carried and that was rejected, and
+// nothing otherwise. When the session came from the session header, the new
+// value (empty when cleared) is also set on the same response header. Call
+// it before the response's header is written; httpx.Middleware does.
+func (s *Session[T]) Save(w http.ResponseWriter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := w.Header()
+	m := s.m
+	switch {
+	case s.dirty:
+		now := m.now()
+		if m.idle > 0 && !s.encoded {
+			s.env.LastSeenAt = now.UnixMilli()
+		}
+		var v string
+		var exp time.Time
+		var err error
+		if s.encoded {
+			exp = m.expires(&s.env)
+			v, err = m.ring.SealString(s.good, m.name, exp)
+		} else {
+			v, exp, err = m.seal(&s.env)
+		}
+		if err == nil {
+			err = m.spec.Write(h, s.r, v, exp, maxAgeSeconds(exp.Sub(now)))
+		}
+		if err != nil {
+			err = fmt.Errorf("saving: %w", err)
+			m.report(s.r, err)
+			return fmt.Errorf("session %s: %w", m.name, err)
+		}
+		if s.source == SourceHeader {
+			h.Set(m.header, v)
+		}
+	case s.cleared || s.discard:
+		m.spec.Delete(h, s.r)
+		if s.cleared && s.source == SourceHeader {
+			h.Set(m.header, "")
+		}
+	default:
+		return nil
+	}
+	s.dirty, s.cleared, s.discard = false, false, false
+	return nil
+}
+
+// maxAgeSeconds rounds a remaining lifetime up to whole seconds, at least 1,
+// so the cookie never outlives the seal by more than a second.
+func maxAgeSeconds(d time.Duration) int {
+	if d <= time.Second {
+		return 1
+	}
+	return int(math.Ceil(d.Seconds()))
+}
