@@ -90,6 +90,24 @@ type Config[T any] struct {
 	// it). Use it to compare, say, a per-user epoch stored in the session
 	// with the one in your database. It must not modify the envelope.
 	Validate func(r *http.Request, e *Envelope[T]) error
+
+	// Legacy, if set, reads sessions written by a previous system (the
+	// gorilla/sessions migration reader in session/gorilla, say) when the
+	// request carries no session of ours at all. Its data starts a new
+	// session that is saved in this Manager's format on the next save, which
+	// also deletes the legacy cookie: users move over without logging in again.
+	Legacy LegacyReader[T]
+}
+
+// LegacyReader reads a session written by a previous system, for migration.
+// It must be safe for concurrent use and must itself authenticate what it reads.
+type LegacyReader[T any] interface {
+	// Read returns the data of the request's legacy session, and false when
+	// the request has none or it is not valid.
+	Read(r *http.Request) (data T, ok bool)
+	// Delete expires the legacy cookie in h; it is called when the migrated
+	// session is saved in the new format.
+	Delete(h http.Header, r *http.Request)
 }
 
 // Manager reads and writes one named session of type T. Build it with New;
@@ -110,6 +128,7 @@ type Manager[T any] struct {
 	codec        Codec
 	onError      func(*http.Request, error)
 	validate     func(*http.Request, *Envelope[T]) error
+	legacy       LegacyReader[T]
 	key          *ctxKey
 }
 
@@ -150,6 +169,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		codec:    c.Codec,
 		onError:  c.OnError,
 		validate: c.Validate,
+		legacy:   c.Legacy,
 		key:      &ctxKey{name: name},
 	}
 	switch {

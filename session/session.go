@@ -52,6 +52,7 @@ type Session[T any] struct {
 	dirty   bool // the session must be sealed and written
 	cleared bool // the request's session must be deleted
 	discard bool // the request carried a value that was rejected: delete it unless rewritten
+	legacy  bool // the data came from Config.Legacy: delete the legacy cookie when saved
 }
 
 // reqState is the per-request cache that Attach installs. It is itself the
@@ -172,6 +173,14 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 		m.report(r, err)
 	}
 	s.reset(now)
+	if s.source == SourceNone && m.legacy != nil {
+		if data, ok := m.legacy.Read(r); ok {
+			s.env.Data = data
+			s.isNew = false
+			s.legacy = true
+			s.dirty = true
+		}
+	}
 	return s
 }
 
@@ -392,6 +401,10 @@ func (s *Session[T]) Save(w http.ResponseWriter) error {
 		}
 		if s.source == SourceHeader {
 			h.Set(m.header, v)
+		}
+		if s.legacy {
+			m.legacy.Delete(h, s.r)
+			s.legacy = false
 		}
 	case s.cleared || s.discard:
 		m.spec.Delete(h, s.r)
