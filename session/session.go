@@ -411,6 +411,10 @@ func (s *Session[T]) Save(w http.ResponseWriter) error {
 		if s.cleared && s.source == SourceHeader {
 			h.Set(m.header, "")
 		}
+		if s.legacy { // a cleared migrated session must not migrate again
+			m.legacy.Delete(h, s.r)
+			s.legacy = false
+		}
 	default:
 		return nil
 	}
