@@ -86,13 +86,14 @@ type Attributes struct {
 	// This is almost never wanted for a session: any XSS can then steal it.
 	JavaScriptReadable bool
 
-	// InsecureDevelopment drops the Secure attribute so that browsers (and
-	// net/http/cookiejar) store and send the cookie over plain
-	// http://localhost or http://127.0.0.1, where there is no TLS to require.
-	// It exists only for local development; it must never ship, since without
-	// Secure the cookie travels in clear text over any http:// request to the
-	// host. [New] refuses it together with a __Host- or __Secure- name,
-	// SameSite=None or Partitioned, which all require Secure.
+	// InsecureDevelopment drops the Secure attribute, so that clients that do
+	// not treat the development origin as secure still store the cookie and
+	// send it back over plain http (see "Local development over http" in the
+	// package documentation). For local development only; it must never ship,
+	// since without Secure the session cookie travels in clear text on any
+	// http:// request to the host. [New] refuses it together with a __Host-
+	// or __Secure- name, SameSite=None or Partitioned, which all require
+	// Secure.
 	InsecureDevelopment bool
 
 	// MaxChunks caps the number of chunks a value may be split into. 0 means

@@ -69,14 +69,18 @@
 //
 // # Local development over http
 //
-// Browsers and net/http/cookiejar store a Secure cookie only from, and send it
-// only to, https origins, so on plain http://localhost the session would
-// vanish after every response. [Attributes.InsecureDevelopment] drops the
-// Secure attribute for that case only. It must never ship: without Secure the
-// session cookie is sent in clear text on any http:// request to the host.
-// [New] refuses it together with anything that requires Secure (the __Host-
-// and __Secure- prefixes, SameSite=None, Partitioned), so a production name
-// such as "__Host-session" cannot be downgraded by accident.
+// A client stores a Secure cookie only from, and sends it only to, an origin
+// it considers secure. Chrome (89+), Firefox (75+) and recent Go cookiejars
+// count http://localhost and loopback addresses as secure, so the defaults
+// work there. Other clients (older cookie jars, other tools) do not, and
+// neither does any other plain-http host a developer may use (a LAN address,
+// a container name, a *.test domain): there the session vanishes after every
+// response. [Attributes.InsecureDevelopment] drops the Secure attribute for
+// that case only. It must never ship: without Secure the session cookie is
+// sent in clear text on any http:// request to the host. [New] refuses it
+// together with anything that requires Secure (the __Host- and __Secure-
+// prefixes, SameSite=None, Partitioned), so a production name such as
+// "__Host-session" cannot be downgraded by accident.
 //
 // # Duplicated names
 //

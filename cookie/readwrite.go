@@ -170,19 +170,22 @@ func (s *Spec) checkValue(v string) error {
 		return fmt.Errorf("%w: value starts with the reserved %q marker", ErrInvalid, chunkedPrefix)
 	}
 	for i := 0; i < len(v); i++ {
-		if !cookieOctet(v[i]) {
+		if !cookieOctets[v[i]] {
 			return fmt.Errorf("%w: byte %d of the value is not a cookie-octet", ErrInvalid, i)
 		}
 	}
 	return nil
 }
 
-// cookieOctet reports whether b is an RFC 6265 cookie-octet: printable ASCII
-// except space, DQUOTE, comma, semicolon and backslash. Values made of these
-// are written unquoted by net/http and read back unchanged by every peer.
-func cookieOctet(b byte) bool {
-	return 0x21 <= b && b < 0x7f && b != '"' && b != ',' && b != ';' && b != '\\'
-}
+// cookieOctets marks the RFC 6265 cookie-octets: printable ASCII except
+// space, DQUOTE, comma, semicolon and backslash. Values made of these are
+// written unquoted by net/http and read back unchanged by every peer.
+var cookieOctets = func() (t [256]bool) {
+	for b := 0x21; b < 0x7f; b++ {
+		t[b] = b != '"' && b != ',' && b != ';' && b != '\\'
+	}
+	return t
+}()
 
 // appendStaleDeletions appends deletions for every chunk name.i with i > keep
 // that r carried (bounded to i ≤ MaxChunksLimit).
