@@ -178,7 +178,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 	case m.maxAge < 0:
 		return nil, errors.New("session: MaxAge is negative; sessions always expire (0 means 24 hours)")
 	case m.maxAge > MaxMaxAge:
-		return nil, fmt.Errorf("session: MaxAge %v is over %v, the cap browsers put on cookie lifetimes", m.maxAge, MaxMaxAge)
+		return nil, fmt.Errorf("session: MaxAge %v is over 400 days, the cap browsers put on cookie lifetimes", m.maxAge)
 	}
 	switch {
 	case m.idle == 0:

@@ -84,7 +84,8 @@ func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
 	if created.After(now.Add(m.skew)) {
 		return fmt.Errorf("%w: createdAt is in the future", ErrInvalid)
 	}
-	if now.Sub(created) > m.maxAge+m.skew {
+	// Valid while now < limit + skew, the same boundary as the seal's expiry.
+	if now.Sub(created) >= m.maxAge+m.skew {
 		return ErrExpired
 	}
 	if m.idle > 0 {
@@ -95,7 +96,7 @@ func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
 		if last.After(now.Add(m.skew)) {
 			return fmt.Errorf("%w: lastSeenAt is in the future", ErrInvalid)
 		}
-		if now.Sub(last) > m.idle+m.skew {
+		if now.Sub(last) >= m.idle+m.skew {
 			return ErrIdle
 		}
 	}
