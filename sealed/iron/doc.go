@@ -29,19 +29,22 @@
 //
 // # Compatibility
 //
-// Build a [Config] with the helper for the library on the other side, or by
-// hand:
+// Build a [Config] with the helper for the library on the other side:
 //
-//	library                  helper               iterations  password (JS config → Go)
-//	h3 2.x (Nuxt 4)          [H3Config]           8192, then 1 for h3 1.x seals
-//	h3 1.x (Nuxt 3)          [H3V1Config]         1
-//	iron-session 8 (Next.js) [IronSessionConfig]  1           "~2" suffix; highest numeric id seals
-//	@hapi/iron, iron-webcrypto                    1 (default)
+//   - h3 2.x (Nuxt 4, Nitro 3): [H3Config]. 8192 iterations, falling back
+//     to 1 for the seals of h3 1.x, as h3 does.
+//   - h3 1.x (Nuxt 3): [H3V1Config]. One iteration.
+//   - iron-session 8 (Next.js): [IronSessionConfig]. One iteration; the
+//     highest numeric password id seals; cookie values carry a "~2" suffix
+//     ([SplitIronSessionValue], [IronSessionValue]).
+//   - @hapi/iron and iron-webcrypto used directly: [IronConfig]. One
+//     iteration by default.
 //
-// [ParsePasswordOption] reads a password option the way users of those
+// Each takes a [PasswordOption], the password option as users of those
 // libraries write it (a string, an {id: password} map, h3's {id, secret}),
-// and [PasswordOption.Passwords] and [PasswordOption.IronSessionPasswords]
-// turn it into [Password] values with the libraries' own rules.
+// which [ParsePasswordOption] reads from a password file or environment
+// variable, and applies that library's own password rules. A Config can
+// also be written by hand.
 //
 // What Unseal rejects follows h3 2.x: a wrong prefix, a wrong number of
 // fields, a non-numeric expiration, an expired seal (expiration at or before
@@ -68,13 +71,14 @@
 //
 // A [Password] has an ID (the seal's second field) and a Secret of at least
 // 32 characters (UTF-16 code units, as JavaScript counts them). Unseal picks
-// exactly one password per seal, never trying several: the one whose ID
-// equals the seal's id; otherwise, for a seal without an id, the one named
-// "default" (iron's rule for password maps); otherwise the unnamed password
+// exactly one password per seal, never trying several. A seal with an id
+// opens with the password of that ID, or else with the unnamed password
 // (ID ""), which, like a plain string password in JavaScript, opens seals
-// with any id. [Config.SealID] names the password that seals; [Info.Stale]
-// reports a seal that was opened with another password (or with the
-// fallback iteration count) and should be re-sealed.
+// of any id. A seal without an id opens with the unnamed password, or else
+// with the one named "default" (iron's rule for password maps).
+// [Config.SealID] names the password that seals; [Info.Stale] reports a seal
+// that was opened with another password (or with the fallback iteration
+// count) and should be re-sealed.
 //
 // # Cost, and the key cache
 //
