@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -108,11 +109,12 @@ type Spec struct {
 	name        string
 	attrs       Attributes  // normalised
 	tmpl        http.Cookie // Path, Domain, Secure, HttpOnly, SameSite, Partitioned
-	domain      string      // attrs.Domain lowercased, without a leading dot, for matching
-	chunkPrefix string      // name + "."
-	chunkNames  []string    // [0] = name, [i] = name.i for 1 ≤ i ≤ MaxChunksLimit
-	mainValues  []string    // [n] = "__chunked__n" for 2 ≤ n ≤ MaxChunks
-	deletions   []string    // [i] = Set-Cookie line deleting chunkNames[i], i ≤ MaxChunks
+	lastAttrs   atomic.Pointer[renderedAttrs]
+	domain      string   // attrs.Domain lowercased, without a leading dot, for matching
+	chunkPrefix string   // name + "."
+	chunkNames  []string // [0] = name, [i] = name.i for 1 ≤ i ≤ MaxChunksLimit
+	mainValues  []string // [n] = "__chunked__n" for 2 ≤ n ≤ MaxChunks
+	deletions   []string // [i] = Set-Cookie line deleting chunkNames[i], i ≤ MaxChunks
 }
 
 // New validates name and a and returns a [Spec]. Every check happens here,

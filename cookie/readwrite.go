@@ -2,6 +2,7 @@ package cookie
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -127,24 +128,64 @@ func (s *Spec) Write(h http.Header, r *http.Request, value string, expires time.
 	}
 	s.removeLines(h)
 
-	c := s.tmpl
-	c.Expires = expires
-	c.MaxAge = maxAge
+	attrs := s.attributes(expires, maxAge)
 	lines := h["Set-Cookie"]
 	if m == 0 {
-		c.Value = value
-		lines = append(lines, c.String())
+		lines = append(lines, setCookieLine(s.name, value, attrs))
 	} else {
-		c.Value = s.mainValues[m]
-		lines = append(lines, c.String())
+		lines = append(lines, setCookieLine(s.name, s.mainValues[m], attrs))
 		for i := 1; i <= m; i++ {
-			c.Name = s.chunkNames[i]
-			c.Value = value[(i-1)*ChunkSize : min(i*ChunkSize, len(value))]
-			lines = append(lines, c.String())
+			lines = append(lines, setCookieLine(s.chunkNames[i], value[(i-1)*ChunkSize:min(i*ChunkSize, len(value))], attrs))
 		}
 	}
 	h["Set-Cookie"] = s.appendStaleDeletions(lines, r, m)
 	return nil
+}
+
+// attributes returns the attribute part of this cookie's Set-Cookie line
+// ("; Path=/; Expires=…; Max-Age=…; HttpOnly; Secure; SameSite=Lax"), as
+// net/http's Cookie.String writes it for a one-byte placeholder value.
+//
+// Expires and Max-Age have a resolution of one second, so consecutive writes
+// mostly share their attributes: the last rendering is cached.
+func (s *Spec) attributes(expires time.Time, maxAge int) string {
+	unix := int64(math.MinInt64)
+	if !expires.IsZero() {
+		unix = expires.Unix()
+	}
+	if a := s.lastAttrs.Load(); a != nil && a.unix == unix && a.maxAge == maxAge {
+		return a.attrs
+	}
+	c := s.tmpl
+	c.Value = "x"
+	c.Expires = expires
+	c.MaxAge = maxAge
+	attrs := c.String()[len(c.Name)+len("=x"):]
+	s.lastAttrs.Store(&renderedAttrs{unix: unix, maxAge: maxAge, attrs: attrs})
+	return attrs
+}
+
+// renderedAttrs is the cached result of Spec.attributes.
+type renderedAttrs struct {
+	unix   int64 // expires.Unix(), or MinInt64 for no Expires
+	maxAge int
+	attrs  string
+}
+
+// setCookieLine joins name=value to attributes from Spec.attributes. Cookie.String
+// writes exactly "name=value" before the attributes for a value made of
+// cookie-octets (which checkValue guarantees: nothing to quote or drop), so
+// the line is byte for byte what Cookie.String gives (TestLinesMatchCookieString
+// holds this), without its per-byte re-validation of a value already checked:
+// that re-validation was a third of the cost of saving a session.
+func setCookieLine(name, value, attrs string) string {
+	var b strings.Builder
+	b.Grow(len(name) + 1 + len(value) + len(attrs))
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	b.WriteString(attrs)
+	return b.String()
 }
 
 // Delete adds to h the Set-Cookie lines that expire the cookie and every chunk
