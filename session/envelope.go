@@ -108,9 +108,10 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 // open unseals value and decodes its envelope, enforcing every rule. stale
 // reports a value sealed with an old key. With keep, it also returns a copy
 // of the plaintext (the envelope's encoding) as a rollback point.
-func (m *Manager[T]) open(r *http.Request, value string, now time.Time, keep bool) (*Envelope[T], []byte, bool, error) {
+// The envelope is decoded into e, which holds garbage after an error.
+func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envelope[T], keep bool) ([]byte, bool, error) {
 	if len(value) > m.maxLen {
-		return nil, nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.maxLen)
+		return nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.maxLen)
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
@@ -120,31 +121,30 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, keep boo
 		*bp = pt[:0]
 	}
 	if err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
-	e := new(Envelope[T])
 	if err := m.codec.Unmarshal(pt, e); err != nil {
 		// The value was authentic, so this is a type or codec mismatch
 		// across a fleet: say where, never what (no plaintext in errors).
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, nil, false, fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, te.Field, te.Value)
+			return nil, false, fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, te.Field, te.Value)
 		}
-		return nil, nil, false, fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
+		return nil, false, fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
 	}
 	if err := m.check(e, now); err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
 	if m.validate != nil {
 		if err := m.validate(r, e); err != nil {
-			return nil, nil, false, fmt.Errorf("%w: %w", ErrRevoked, err)
+			return nil, false, fmt.Errorf("%w: %w", ErrRevoked, err)
 		}
 	}
 	var kept []byte
 	if keep {
 		kept = append([]byte(nil), pt...)
 	}
-	return e, kept, info.Stale, nil
+	return kept, info.Stale, nil
 }
 
 // seal encodes and seals e, returning the value and its expiry.
@@ -190,8 +190,8 @@ func (m *Manager[T]) Encode(e Envelope[T]) (string, error) {
 // IdleTimeout, skew and Validate (called with a nil request). Errors wrap
 // the sentinels of this package and of package sealed.
 func (m *Manager[T]) Decode(value string) (*Envelope[T], error) {
-	e, _, _, err := m.open(nil, value, m.now(), false)
-	if err != nil {
+	e := new(Envelope[T])
+	if _, _, err := m.open(nil, value, m.now(), e, false); err != nil {
 		return nil, fmt.Errorf("session %s: %w", m.name, err)
 	}
 	return e, nil

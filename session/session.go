@@ -94,6 +94,19 @@ func (m *Manager[T]) Attach(r *http.Request) *http.Request {
 	return r2
 }
 
+// AttachTo is Attach writing the attached request into *dst instead of a new
+// copy, for middleware that allocates per-request storage of its own anyway.
+// It returns dst, or r unchanged (and dst untouched) when r is already
+// attached to m. dst must not be r.
+func (m *Manager[T]) AttachTo(dst, r *http.Request) *http.Request {
+	if _, ok := r.Context().Value(m.key).(*reqState[T]); ok {
+		return r
+	}
+	st := &reqState[T]{Context: r.Context(), m: m, r: dst}
+	*dst = *r.WithContext(st)
+	return dst
+}
+
 // Get returns the request's session: from the session header if it is sent
 // and not empty, else from the cookie. A missing, unreadable, tampered,
 // expired or revoked value gives a fresh empty session (OnError hears why),
@@ -129,6 +142,24 @@ func (m *Manager[T]) Loaded(ctx context.Context) (s *Session[T], ok bool) {
 	return st.s, st.s != nil
 }
 
+// Peek returns the request's session like Get, but never caches it: on an
+// attached request whose session nobody asked for yet, the session is decoded
+// and not kept, so middleware does not commit it. It is for readers that must
+// not write, such as a reverse proxy. A session already loaded is returned as
+// is.
+func (m *Manager[T]) Peek(r *http.Request) *Session[T] {
+	if s, ok := m.Loaded(r.Context()); ok {
+		return s
+	}
+	return m.load(r)
+}
+
+// ReportError passes err to Config.OnError, if set, prefixed with the
+// session's name as the Manager's own reports are. It is for code that
+// handles this Manager's sessions, such as middleware reporting a failed
+// commit. err must not contain the session's value or data.
+func (m *Manager[T]) ReportError(r *http.Request, err error) { m.report(r, err) }
+
 func (m *Manager[T]) report(r *http.Request, err error) {
 	if m.onError != nil {
 		m.onError(r, fmt.Errorf("session %s: %w", m.name, err))
@@ -156,11 +187,10 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 		}
 	}
 	if value != "" {
-		e, pt, stale, oerr := m.open(r, value, now, true)
+		pt, stale, oerr := m.open(r, value, now, &s.env, true)
 		if oerr == nil {
-			s.env = *e
 			s.good, s.encoded = pt, true
-			if m.needsRefresh(e, now) {
+			if m.needsRefresh(&s.env, now) {
 				s.dirty, s.encoded = true, false // Save slides lastSeenAt
 			}
 			s.dirty = s.dirty || stale

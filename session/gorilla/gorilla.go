@@ -1,0 +1,350 @@
+package gorilla
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/securecookie"
+
+	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/session"
+)
+
+// Defaults applied by New to zero Config fields: gorilla/sessions' and
+// securecookie's own.
+const (
+	// DefaultMaxAge is gorilla/sessions' CookieStore default, 86400*30 seconds.
+	DefaultMaxAge = 30 * 24 * time.Hour
+	// DefaultMaxLength is securecookie's default cap on an encoded value.
+	DefaultMaxLength = 4096
+	// MaxMaxLength is the largest Config.MaxLength New accepts.
+	MaxMaxLength = 16 << 10
+)
+
+// Errors OnError hears besides the sealed package's sentinels (ErrTooLarge,
+// ErrMalformed, ErrExpired, ErrNotAuthentic). Test with errors.Is.
+var (
+	// ErrValues means the cookie is authentic (its HMAC matched a hash key)
+	// but does not decrypt and deserialise into gorilla's values: a wrong
+	// block key, a type the old application registered with gob.Register that
+	// this program has not, or, with JSON, a value that is not an object.
+	ErrValues = errors.New("gorilla: authentic cookie does not decode into session values")
+	// ErrConvert means Config.Convert returned an error (which it wraps) or
+	// panicked.
+	ErrConvert = errors.New("gorilla: Convert refused the values")
+)
+
+// Serializer names the encoding the old application's securecookie codecs
+// used for values.
+type Serializer int
+
+// Serializers.
+const (
+	Gob  Serializer = iota // encoding/gob: securecookie's and gorilla/sessions' default
+	JSON                   // securecookie.JSONEncoder: the cookie holds a JSON object
+)
+
+func (s Serializer) String() string {
+	switch s {
+	case Gob:
+		return "gob"
+	case JSON:
+		return "json"
+	}
+	return "Serializer(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Config configures a Reader. Name, KeyPairs and Convert are required; every
+// other field documents what its zero value means. New validates it once.
+type Config[T any] struct {
+	// Name is the gorilla session name (the name passed to store.Get), which is
+	// the cookie name and is covered by securecookie's HMAC. Required; it
+	// must differ from the session.Manager's cookie name.
+	Name string
+
+	// KeyPairs are the old keys, in the order sessions.NewCookieStore and
+	// securecookie.CodecsFromPairs take them: hash key, block key, hash key,
+	// block key, ... Each hash key is required; a block key may be nil (or
+	// left out at the end) when the cookies were signed but not encrypted,
+	// and is otherwise 16, 24 or 32 bytes (AES-128, -192, -256). Pass every
+	// pair the old application still accepted, for its rotation: a cookie
+	// is accepted when any pair authenticates and decodes it.
+	KeyPairs [][]byte
+
+	// Path and Domain are the old cookie's (the store's Options.Path and
+	// Options.Domain), for deleting it: a browser replaces a cookie only with
+	// one of the same name, path and domain. "" means "/" and host-only,
+	// gorilla/sessions' defaults.
+	Path   string
+	Domain string
+	// Partitioned must be set if the old cookie was (Options.Partitioned),
+	// or deleting it would miss.
+	Partitioned bool
+	// InsecureDevelopment drops Secure from the deletion, for a development
+	// server on plain http (see package cookie). It must never ship.
+	InsecureDevelopment bool
+
+	// MaxAge is the longest age of a gorilla cookie, counted from the
+	// timestamp securecookie put in it: the store's MaxAge. 0 means
+	// DefaultMaxAge (30 days); it cannot be disabled.
+	MaxAge time.Duration
+
+	// MaxLength caps the cookie value, in characters, before anything is
+	// decoded. 0 means DefaultMaxLength (4096, securecookie's); at most
+	// MaxMaxLength.
+	MaxLength int
+
+	// Serializer is the encoding of the values: Gob (the zero value, as
+	// gorilla/sessions) or JSON.
+	Serializer Serializer
+
+	// Convert maps gorilla's session.Values into the new session data.
+	// Required. An error (or a panic, which the Reader recovers) means the
+	// cookie holds no valid session: it is not migrated, and OnError hears
+	// ErrConvert wrapping the error, so keep values out of its message.
+	// Convert must be safe for concurrent use.
+	Convert func(values map[any]any) (T, error)
+
+	// Clock returns the current time, for the MaxAge check. nil means time.Now.
+	Clock func() time.Time
+
+	// OnError, if set, hears why a request's gorilla cookie was not migrated
+	// (its reason only, never its value). A request without the cookie is
+	// not an error. It must be safe for concurrent use.
+	OnError func(r *http.Request, err error)
+}
+
+// Reader reads gorilla/sessions cookies for a session.Manager's Legacy hook.
+// Build it with New; it is immutable and safe for concurrent use.
+type Reader[T any] struct {
+	name      string
+	codecs    []*securecookie.SecureCookie
+	spec      *cookie.Spec
+	maxAge    int64 // seconds, as securecookie counts
+	maxLength int
+	json      bool
+	convert   func(map[any]any) (T, error)
+	now       func() time.Time
+	onError   func(*http.Request, error)
+}
+
+var _ session.LegacyReader[struct{}] = (*Reader[struct{}])(nil)
+
+// New validates c and returns a Reader.
+func New[T any](c Config[T]) (*Reader[T], error) {
+	if c.Name == "" {
+		return nil, errors.New("gorilla: Config.Name is empty: give the gorilla session name")
+	}
+	if c.Convert == nil {
+		return nil, errors.New("gorilla: Config.Convert is nil: it maps gorilla's values into the new session data")
+	}
+	if len(c.KeyPairs) == 0 {
+		return nil, errors.New("gorilla: Config.KeyPairs is empty: give the old hash key (and block key)")
+	}
+	if c.Serializer != Gob && c.Serializer != JSON {
+		return nil, fmt.Errorf("gorilla: unknown %v", c.Serializer)
+	}
+	rd := &Reader[T]{
+		name:      c.Name,
+		maxLength: c.MaxLength,
+		json:      c.Serializer == JSON,
+		convert:   c.Convert,
+		now:       c.Clock,
+		onError:   c.OnError,
+	}
+	switch {
+	case c.MaxAge == 0:
+		rd.maxAge = int64(DefaultMaxAge / time.Second)
+	case c.MaxAge < time.Second:
+		return nil, errors.New("gorilla: Config.MaxAge is under a second; gorilla cookies are checked in seconds (0 means 30 days)")
+	default:
+		rd.maxAge = int64(c.MaxAge / time.Second)
+	}
+	switch {
+	case rd.maxLength == 0:
+		rd.maxLength = DefaultMaxLength
+	case rd.maxLength < 0 || rd.maxLength > MaxMaxLength:
+		return nil, fmt.Errorf("gorilla: Config.MaxLength %d is outside 1..%d", rd.maxLength, MaxMaxLength)
+	}
+	if rd.now == nil {
+		rd.now = time.Now
+	}
+	var sz securecookie.Serializer = securecookie.GobEncoder{}
+	if rd.json {
+		sz = securecookie.JSONEncoder{}
+	}
+	for i := 0; i < len(c.KeyPairs); i += 2 {
+		hash := c.KeyPairs[i]
+		var block []byte
+		if i+1 < len(c.KeyPairs) && len(c.KeyPairs[i+1]) > 0 {
+			block = c.KeyPairs[i+1]
+		}
+		if len(hash) == 0 {
+			return nil, fmt.Errorf("gorilla: key pair %d has no hash key", i/2+1)
+		}
+		switch len(block) {
+		case 0, 16, 24, 32:
+		default:
+			return nil, fmt.Errorf("gorilla: key pair %d: a block key is 16, 24 or 32 bytes, not %d", i/2+1, len(block))
+		}
+		// securecookie's own timestamp check uses the wall clock; MaxAge(0)
+		// turns it off, and Decode checks the timestamp against Clock instead.
+		sc := securecookie.New(hash, block).MaxAge(0).MaxLength(rd.maxLength).SetSerializer(sz)
+		rd.codecs = append(rd.codecs, sc)
+	}
+	spec, err := cookie.New(c.Name, cookie.Attributes{
+		Path:                c.Path,
+		Domain:              c.Domain,
+		Partitioned:         c.Partitioned,
+		InsecureDevelopment: c.InsecureDevelopment,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gorilla: %w", err)
+	}
+	rd.spec = spec
+	return rd, nil
+}
+
+// Name returns the gorilla cookie name.
+func (rd *Reader[T]) Name() string { return rd.name }
+
+// Read returns the converted data of the request's gorilla cookie, and false
+// when the request has none or it is not valid (OnError hears why).
+func (rd *Reader[T]) Read(r *http.Request) (data T, ok bool) {
+	c, err := r.Cookie(rd.name)
+	if err != nil || c.Value == "" {
+		return data, false
+	}
+	data, err = rd.Decode(c.Value)
+	if err != nil {
+		if rd.onError != nil {
+			rd.onError(r, fmt.Errorf("gorilla %s: %w", rd.name, err))
+		}
+		return data, false
+	}
+	return data, true
+}
+
+// Delete adds to h the Set-Cookie line that expires the gorilla cookie, with
+// the configured Path and Domain. The session.Manager calls it when it saves
+// a migrated session, or clears it.
+func (rd *Reader[T]) Delete(h http.Header, r *http.Request) { rd.spec.Delete(h, r) }
+
+// Decode authenticates and decodes one gorilla cookie value and converts it:
+// the work of Read, for values that do not come in a request. It checks, in
+// order: the length against MaxLength, the encoding, the timestamp against
+// MaxAge (this can only reject), the HMAC with each key pair's hash key, and
+// only then decrypts, deserialises and calls Convert. Errors match
+// sealed.ErrTooLarge, sealed.ErrMalformed, sealed.ErrExpired,
+// sealed.ErrNotAuthentic, ErrValues or ErrConvert, and never contain the value.
+func (rd *Reader[T]) Decode(value string) (data T, err error) {
+	if len(value) > rd.maxLength {
+		return data, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), rd.maxLength)
+	}
+	ts, err := timestamp(value)
+	if err != nil {
+		return data, err
+	}
+	if ts < rd.now().Unix()-rd.maxAge {
+		return data, fmt.Errorf("%w: the gorilla cookie is older than %v", sealed.ErrExpired, time.Duration(rd.maxAge)*time.Second)
+	}
+	values, err := rd.values(value)
+	if err != nil {
+		return data, err
+	}
+	return rd.convertSafely(values)
+}
+
+// timestamp parses the unauthenticated timestamp of a securecookie value,
+// base64url("<unix seconds>|<value>|<mac>"), refusing what securecookie
+// would refuse before the HMAC, and non-canonical base64 besides.
+func timestamp(value string) (int64, error) {
+	b, err := base64.URLEncoding.Strict().DecodeString(value)
+	if err != nil {
+		return 0, fmt.Errorf("%w: not a gorilla cookie (bad base64)", sealed.ErrMalformed)
+	}
+	i := bytes.IndexByte(b, '|')
+	if i <= 0 || i > 20 || bytes.IndexByte(b[i+1:], '|') < 0 {
+		return 0, fmt.Errorf("%w: not a gorilla cookie (no timestamp|value|mac)", sealed.ErrMalformed)
+	}
+	ts, err := strconv.ParseInt(string(b[:i]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: not a gorilla cookie (bad timestamp)", sealed.ErrMalformed)
+	}
+	return ts, nil
+}
+
+// values tries each key pair, as securecookie.DecodeMulti does: a pair whose
+// hash key fails the HMAC never gets to decrypt or deserialise.
+func (rd *Reader[T]) values(value string) (map[any]any, error) {
+	authentic := false
+	for _, sc := range rd.codecs {
+		var err error
+		var values map[any]any
+		if rd.json {
+			var obj map[string]any
+			if err = sc.Decode(rd.name, value, &obj); err == nil {
+				if obj == nil {
+					err = errors.New("null")
+				} else {
+					values = make(map[any]any, len(obj))
+					for k, v := range obj {
+						values[k] = v
+					}
+				}
+			}
+		} else {
+			err = sc.Decode(rd.name, value, &values)
+		}
+		if err == nil {
+			if values == nil {
+				values = map[any]any{}
+			}
+			return values, nil
+		}
+		if !errors.Is(err, securecookie.ErrMacInvalid) {
+			authentic = true // the HMAC matched; this pair's block key or the types did not
+		}
+	}
+	if authentic {
+		return nil, fmt.Errorf("%w: the HMAC matched but the %s values did not decode (wrong block key, or a type not registered with gob.Register)", ErrValues, serializerName(rd.json))
+	}
+	return nil, fmt.Errorf("%w: the gorilla cookie's HMAC matches no hash key", sealed.ErrNotAuthentic)
+}
+
+func serializerName(json bool) string {
+	if json {
+		return JSON.String()
+	}
+	return Gob.String()
+}
+
+// convertSafely calls Convert, turning a panic into ErrConvert: one odd old
+// cookie must not break every request of its user.
+func (rd *Reader[T]) convertSafely(values map[any]any) (data T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero T
+			data = zero
+			if re, ok := p.(runtime.Error); ok {
+				// Runtime errors (a failed type assertion, say) name types, not values.
+				err = fmt.Errorf("%w: Convert panicked: %v", ErrConvert, re)
+			} else {
+				err = fmt.Errorf("%w: Convert panicked", ErrConvert)
+			}
+		}
+	}()
+	data, err = rd.convert(values)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%w: %w", ErrConvert, err)
+	}
+	return data, nil
+}
