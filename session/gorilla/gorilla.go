@@ -292,7 +292,7 @@ func (rd *Reader[T]) values(value string) (map[any]any, error) {
 			var obj map[string]any
 			if err = sc.Decode(rd.name, value, &obj); err == nil {
 				if obj == nil {
-					err = errors.New("null")
+					err = errNotObject
 				} else {
 					values = make(map[any]any, len(obj))
 					for k, v := range obj {
@@ -318,6 +318,9 @@ func (rd *Reader[T]) values(value string) (map[any]any, error) {
 	}
 	return nil, fmt.Errorf("%w: the gorilla cookie's HMAC matches no hash key", sealed.ErrNotAuthentic)
 }
+
+// errNotObject stands for a JSON cookie holding null: authentic, but no values.
+var errNotObject = errors.New("gorilla: JSON null, not an object")
 
 func serializerName(json bool) string {
 	if json {
