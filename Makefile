@@ -57,9 +57,19 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 fuzz-ci: ## short fuzz smoke of every target (FUZZCI_TIME each, 2 minutes in all at most)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZCI_TIME)
 
+BENCH_PASSES ?= 5
+
 .PHONY: bench
-bench: ## go benchmarks of every package, with allocations
+bench: ## BENCHMARKS.md + benchmarks.svg: ours vs limits and peers (Go + Node), BENCH_PASSES alternating passes
+	$(GO) run ./internal/benchreport -go=$(GO) -passes=$(BENCH_PASSES)
+
+.PHONY: bench-go
+bench-go: ## one quick pass of every Go benchmark, with allocations, printed only
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+.PHONY: bench-node
+bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, printed only
+	cd internal/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node bench.mjs
 
 .PHONY: demo
 demo: ## run the demo server on 127.0.0.1:8080
