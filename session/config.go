@@ -93,20 +93,38 @@ type Config[T any] struct {
 
 	// Legacy, if set, reads sessions written by a previous system (the
 	// gorilla/sessions migration reader in session/gorilla, say) when the
-	// request carries no session of ours at all. Its data starts a new
-	// session that is saved in this Manager's format on the next save, which
-	// also deletes the legacy cookie: users move over without logging in again.
+	// request carries no session of ours at all. A valid legacy session
+	// passes the same rules as ours (MaxAge counted from its own timestamp,
+	// Validate, the size cap) and starts a session that the next save seals
+	// in this Manager's format; that save also deletes the legacy cookie. An
+	// invalid one is reported to OnError and its cookie deleted. Users move
+	// over without logging in again, and no session lives longer for it.
 	Legacy LegacyReader[T]
 }
 
+// ErrNoLegacy is what LegacyReader.Read returns when the request carries no
+// legacy session at all.
+var ErrNoLegacy = errors.New("session: no legacy session")
+
+// LegacySession is a session read by a LegacyReader.
+type LegacySession[T any] struct {
+	Data T
+	// CreatedAt is the legacy session's authenticated timestamp (when it was
+	// created, or last written if that is all the old format keeps). The
+	// migrated session keeps it, so MaxAge still counts from there. Zero
+	// means now.
+	CreatedAt time.Time
+}
+
 // LegacyReader reads a session written by a previous system, for migration.
-// It must be safe for concurrent use and must itself authenticate what it reads.
+// It must be safe for concurrent use and must authenticate what it reads.
 type LegacyReader[T any] interface {
-	// Read returns the data of the request's legacy session, and false when
-	// the request has none or it is not valid.
-	Read(r *http.Request) (data T, ok bool)
-	// Delete expires the legacy cookie in h; it is called when the migrated
-	// session is saved in the new format.
+	// Read returns the request's legacy session: ErrNoLegacy when there is
+	// none, another error (never containing the value) when there is one
+	// that is not valid.
+	Read(r *http.Request) (LegacySession[T], error)
+	// Delete expires the legacy cookie in h. It is called when a migrated
+	// session is saved or cleared, and after an invalid one was refused.
 	Delete(h http.Header, r *http.Request)
 }
 

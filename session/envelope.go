@@ -103,6 +103,20 @@ func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
 	return nil
 }
 
+// admit applies the rules every session read must pass: check, then the
+// application's Validate.
+func (m *Manager[T]) admit(r *http.Request, e *Envelope[T], now time.Time) error {
+	if err := m.check(e, now); err != nil {
+		return err
+	}
+	if m.validate != nil {
+		if err := m.validate(r, e); err != nil {
+			return fmt.Errorf("%w: %w", ErrRevoked, err)
+		}
+	}
+	return nil
+}
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // open unseals value and decodes its envelope, enforcing every rule. stale
@@ -132,13 +146,8 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envel
 		}
 		return nil, false, fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
 	}
-	if err := m.check(e, now); err != nil {
+	if err := m.admit(r, e, now); err != nil {
 		return nil, false, err
-	}
-	if m.validate != nil {
-		if err := m.validate(r, e); err != nil {
-			return nil, false, fmt.Errorf("%w: %w", ErrRevoked, err)
-		}
 	}
 	var kept []byte
 	if keep {

@@ -52,7 +52,7 @@ type Session[T any] struct {
 	dirty   bool // the session must be sealed and written
 	cleared bool // the request's session must be deleted
 	discard bool // the request carried a value that was rejected: delete it unless rewritten
-	legacy  bool // the data came from Config.Legacy: delete the legacy cookie when saved
+	legacy  bool // the request had a legacy session (migrated or refused): delete its cookie when saving
 }
 
 // reqState is the per-request cache that Attach installs. It is itself the
@@ -204,14 +204,41 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 	}
 	s.reset(now)
 	if s.source == SourceNone && m.legacy != nil {
-		if data, ok := m.legacy.Read(r); ok {
-			s.env.Data = data
-			s.isNew = false
-			s.legacy = true
-			s.dirty = true
-		}
+		s.migrate(r, now)
 	}
 	return s
+}
+
+// migrate starts s from the request's legacy session, if it has a valid one.
+func (s *Session[T]) migrate(r *http.Request, now time.Time) {
+	m := s.m
+	ls, err := m.legacy.Read(r)
+	if errors.Is(err, ErrNoLegacy) {
+		return
+	}
+	if err == nil {
+		e := Envelope[T]{ID: s.env.ID, CreatedAt: s.env.CreatedAt, Data: ls.Data}
+		if !ls.CreatedAt.IsZero() {
+			e.CreatedAt = ls.CreatedAt.UnixMilli()
+		}
+		if m.idle > 0 {
+			e.LastSeenAt = now.UnixMilli()
+		}
+		if err = m.admit(r, &e, now); err == nil {
+			var pt []byte
+			if pt, err = m.codec.Marshal(&e); err == nil && sealed.SealedLen(len(pt)) > m.maxLen {
+				err = m.tooLarge(len(pt))
+			}
+			if err == nil {
+				s.env, s.good, s.encoded = e, pt, true
+				s.isNew, s.dirty = false, true
+			}
+		}
+	}
+	s.legacy = true // delete the legacy cookie on the next save, migrated or refused
+	if err != nil {
+		m.report(r, fmt.Errorf("legacy session not migrated: %w", err))
+	}
 }
 
 // needsRefresh reports whether a read should re-seal the session to slide
@@ -392,7 +419,7 @@ func (s *Session[T]) Clear() {
 func (s *Session[T]) Pending() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dirty || s.cleared || s.discard
+	return s.dirty || s.cleared || s.discard || s.legacy
 }
 
 // Save writes the session's changes into w's headers: a Set-Cookie (chunked
@@ -432,23 +459,16 @@ func (s *Session[T]) Save(w http.ResponseWriter) error {
 		if s.source == SourceHeader {
 			h.Set(m.header, v)
 		}
-		if s.legacy {
-			m.legacy.Delete(h, s.r)
-			s.legacy = false
-		}
 	case s.cleared || s.discard:
 		m.spec.Delete(h, s.r)
 		if s.cleared && s.source == SourceHeader {
 			h.Set(m.header, "")
 		}
-		if s.legacy { // a cleared migrated session must not migrate again
-			m.legacy.Delete(h, s.r)
-			s.legacy = false
-		}
-	default:
-		return nil
 	}
-	s.dirty, s.cleared, s.discard = false, false, false
+	if s.legacy { // migrated, cleared after migrating, or refused: never read it again
+		m.legacy.Delete(h, s.r)
+	}
+	s.dirty, s.cleared, s.discard, s.legacy = false, false, false, false
 	return nil
 }
 

@@ -742,15 +742,25 @@ func TestConcurrentUpdatesWithinRequest(t *testing.T) {
 	}
 }
 
-// fakeLegacy is a LegacyReader for an old cookie named "old".
+// fakeLegacy is a LegacyReader for an old cookie named "old": "valid" holds
+// {Name: "migrated"} written at t0, "old" the same written 25 hours earlier,
+// "banned" {Name: "banned"}, anything else is refused.
 type fakeLegacy struct{ deletes int }
 
-func (l *fakeLegacy) Read(r *http.Request) (User, bool) {
+func (l *fakeLegacy) Read(r *http.Request) (session.LegacySession[User], error) {
 	c, err := r.Cookie("old")
-	if err != nil || c.Value != "valid" {
-		return User{}, false
+	if err != nil {
+		return session.LegacySession[User]{}, session.ErrNoLegacy
 	}
-	return User{Name: "migrated"}, true
+	switch c.Value {
+	case "valid":
+		return session.LegacySession[User]{Data: User{Name: "migrated"}, CreatedAt: t0}, nil
+	case "old":
+		return session.LegacySession[User]{Data: User{Name: "migrated"}, CreatedAt: t0.Add(-25 * time.Hour)}, nil
+	case "banned":
+		return session.LegacySession[User]{Data: User{Name: "banned"}}, nil
+	}
+	return session.LegacySession[User]{}, sealed.ErrNotAuthentic
 }
 
 func (l *fakeLegacy) Delete(h http.Header, _ *http.Request) {
@@ -760,32 +770,70 @@ func (l *fakeLegacy) Delete(h http.Header, _ *http.Request) {
 
 func TestLegacyMigration(t *testing.T) {
 	legacy := &fakeLegacy{}
-	f := newFixture(t, func(c *session.Config[User]) { c.Legacy = legacy })
+	f := newFixture(t, func(c *session.Config[User]) {
+		c.Legacy = legacy
+		c.Validate = func(_ *http.Request, e *session.Envelope[User]) error {
+			if e.Data.Name == "banned" {
+				return errors.New("banned user")
+			}
+			return nil
+		}
+	})
+	f.clk.Advance(time.Hour)
 	rec := f.do(t, newReq(&http.Cookie{Name: "old", Value: "valid"}), func(s *session.Session[User]) {
 		if s.IsNew() || s.Data().Name != "migrated" {
 			t.Errorf("legacy session not migrated: new %v data %+v", s.IsNew(), s.Data())
+		}
+		if !s.CreatedAt().Equal(t0) {
+			t.Errorf("migrated createdAt %v, want the legacy timestamp %v", s.CreatedAt(), t0)
 		}
 	})
 	c := onlyCookie(t, rec, "app")
 	if legacy.deletes != 1 || len(sessionCookies(rec, "old")) != 1 {
 		t.Errorf("legacy cookie deleted %d times", legacy.deletes)
 	}
-	if got, err := f.m.Decode(c.Value); err != nil || got.Data.Name != "migrated" {
+	if got, err := f.m.Decode(c.Value); err != nil || got.Data.Name != "migrated" || got.CreatedAt != t0.UnixMilli() {
 		t.Errorf("migrated session re-sealed as %+v, %v", got, err)
 	}
-	// An invalid legacy cookie migrates nothing; our own cookie wins over a legacy one.
-	f.do(t, newReq(&http.Cookie{Name: "old", Value: "forged"}), func(s *session.Session[User]) {
-		if !s.IsNew() {
-			t.Error("invalid legacy session migrated")
+	if errs := f.log.take(); len(errs) != 0 {
+		t.Errorf("OnError heard %v on a good migration", errs)
+	}
+
+	// Refused legacy sessions give a fresh session, a reason, and a deletion:
+	// forged, past our MaxAge counted from their own timestamp, revoked.
+	for _, tc := range []struct {
+		value string
+		want  error
+	}{
+		{"forged", sealed.ErrNotAuthentic},
+		{"old", session.ErrExpired},
+		{"banned", session.ErrRevoked},
+	} {
+		legacy.deletes = 0
+		rec := f.do(t, newReq(&http.Cookie{Name: "old", Value: tc.value}), func(s *session.Session[User]) {
+			if !s.IsNew() || s.Data().Name != "" {
+				t.Errorf("%s legacy session migrated: %+v", tc.value, s.Data())
+			}
+		})
+		if legacy.deletes != 1 || len(sessionCookies(rec, "app")) != 0 {
+			t.Errorf("%s: legacy cookie deleted %d times, our cookie lines %v", tc.value, legacy.deletes, sessionCookies(rec, "app"))
 		}
-	})
+		if errs := f.log.take(); len(errs) != 1 || !errors.Is(errs[0], tc.want) {
+			t.Errorf("%s: OnError heard %v, want %v", tc.value, errs, tc.want)
+		}
+	}
+
+	// Our own cookie wins over a legacy one, which is then not even read.
+	legacy.deletes = 0
 	f.do(t, newReq(c, &http.Cookie{Name: "old", Value: "valid"}), func(s *session.Session[User]) {
 		if s.Source() != session.SourceCookie {
 			t.Error("legacy reader consulted although our cookie was present")
 		}
 	})
+	if legacy.deletes != 0 {
+		t.Error("legacy cookie deleted although it was not read")
+	}
 	// Clearing a migrated session deletes the legacy cookie too.
-	legacy.deletes = 0
 	f.do(t, newReq(&http.Cookie{Name: "old", Value: "valid"}), func(s *session.Session[User]) { s.Clear() })
 	if legacy.deletes != 1 {
 		t.Errorf("Clear of a migrated session deleted the legacy cookie %d times", legacy.deletes)

@@ -63,8 +63,8 @@
 // keys. Treat the old keys as live until step 3: whoever holds the hash key
 // can mint a gorilla cookie that the Reader accepts.
 //
-// Errors never contain keys or values; [Config.OnError] hears why a gorilla
-// cookie was not migrated, with errors that match sealed.ErrTooLarge,
+// Errors never contain keys or values. The Manager's OnError hears why a
+// gorilla cookie was not migrated, and the Manager deletes it; the errors match sealed.ErrTooLarge,
 // sealed.ErrMalformed, sealed.ErrExpired, sealed.ErrNotAuthentic, [ErrValues]
 // or [ErrConvert].
 //

@@ -28,7 +28,7 @@ const (
 	MaxMaxLength = 16 << 10
 )
 
-// Errors OnError hears besides the sealed package's sentinels (ErrTooLarge,
+// Errors the Manager's OnError hears besides the sealed package's sentinels (ErrTooLarge,
 // ErrMalformed, ErrExpired, ErrNotAuthentic). Test with errors.Is.
 var (
 	// ErrValues means the cookie is authentic (its HMAC matched a hash key)
@@ -107,18 +107,13 @@ type Config[T any] struct {
 
 	// Convert maps gorilla's session.Values into the new session data.
 	// Required. An error (or a panic, which the Reader recovers) means the
-	// cookie holds no valid session: it is not migrated, and OnError hears
-	// ErrConvert wrapping the error, so keep values out of its message.
+	// cookie holds no valid session: it is not migrated, and the Manager's
+	// OnError hears ErrConvert wrapping the error, so keep values out of its message.
 	// Convert must be safe for concurrent use.
 	Convert func(values map[any]any) (T, error)
 
 	// Clock returns the current time, for the MaxAge check. nil means time.Now.
 	Clock func() time.Time
-
-	// OnError, if set, hears why a request's gorilla cookie was not migrated
-	// (its reason only, never its value). A request without the cookie is
-	// not an error. It must be safe for concurrent use.
-	OnError func(r *http.Request, err error)
 }
 
 // Reader reads gorilla/sessions cookies for a session.Manager's Legacy hook.
@@ -132,7 +127,6 @@ type Reader[T any] struct {
 	json      bool
 	convert   func(map[any]any) (T, error)
 	now       func() time.Time
-	onError   func(*http.Request, error)
 }
 
 var _ session.LegacyReader[struct{}] = (*Reader[struct{}])(nil)
@@ -157,7 +151,6 @@ func New[T any](c Config[T]) (*Reader[T], error) {
 		json:      c.Serializer == JSON,
 		convert:   c.Convert,
 		now:       c.Clock,
-		onError:   c.OnError,
 	}
 	switch {
 	case c.MaxAge == 0:
@@ -215,21 +208,21 @@ func New[T any](c Config[T]) (*Reader[T], error) {
 // Name returns the gorilla cookie name.
 func (rd *Reader[T]) Name() string { return rd.name }
 
-// Read returns the converted data of the request's gorilla cookie, and false
-// when the request has none or it is not valid (OnError hears why).
-func (rd *Reader[T]) Read(r *http.Request) (data T, ok bool) {
+// Read returns the converted data of the request's gorilla cookie, with its
+// authenticated timestamp (when gorilla last wrote it) as CreatedAt, so the
+// migrated session's MaxAge counts from there. It returns session.ErrNoLegacy
+// when the request has no such cookie, and the reason (see Decode) when the
+// cookie is not valid; the Manager reports it and deletes the cookie.
+func (rd *Reader[T]) Read(r *http.Request) (session.LegacySession[T], error) {
 	c, err := r.Cookie(rd.name)
 	if err != nil || c.Value == "" {
-		return data, false
+		return session.LegacySession[T]{}, session.ErrNoLegacy
 	}
-	data, err = rd.Decode(c.Value)
+	data, ts, err := rd.decode(c.Value)
 	if err != nil {
-		if rd.onError != nil {
-			rd.onError(r, fmt.Errorf("gorilla %s: %w", rd.name, err))
-		}
-		return data, false
+		return session.LegacySession[T]{}, fmt.Errorf("gorilla %s: %w", rd.name, err)
 	}
-	return data, true
+	return session.LegacySession[T]{Data: data, CreatedAt: time.Unix(ts, 0)}, nil
 }
 
 // Delete adds to h the Set-Cookie line that expires the gorilla cookie, with
@@ -245,21 +238,29 @@ func (rd *Reader[T]) Delete(h http.Header, r *http.Request) { rd.spec.Delete(h, 
 // sealed.ErrTooLarge, sealed.ErrMalformed, sealed.ErrExpired,
 // sealed.ErrNotAuthentic, ErrValues or ErrConvert, and never contain the value.
 func (rd *Reader[T]) Decode(value string) (data T, err error) {
+	data, _, err = rd.decode(value)
+	return data, err
+}
+
+// decode is Decode, also returning the cookie's timestamp (Unix seconds),
+// authenticated once the HMAC has passed.
+func (rd *Reader[T]) decode(value string) (data T, ts int64, err error) {
 	if len(value) > rd.maxLength {
-		return data, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), rd.maxLength)
+		return data, 0, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), rd.maxLength)
 	}
-	ts, err := timestamp(value)
+	ts, err = timestamp(value)
 	if err != nil {
-		return data, err
+		return data, 0, err
 	}
 	if ts < rd.now().Unix()-rd.maxAge {
-		return data, fmt.Errorf("%w: the gorilla cookie is older than %v", sealed.ErrExpired, time.Duration(rd.maxAge)*time.Second)
+		return data, 0, fmt.Errorf("%w: the gorilla cookie is older than %v", sealed.ErrExpired, time.Duration(rd.maxAge)*time.Second)
 	}
 	values, err := rd.values(value)
 	if err != nil {
-		return data, err
+		return data, 0, err
 	}
-	return rd.convertSafely(values)
+	data, err = rd.convertSafely(values)
+	return data, ts, err
 }
 
 // timestamp parses the unauthenticated timestamp of a securecookie value,
