@@ -10,7 +10,7 @@ import (
 // form, as h3's crypto.randomUUID() does: 122 random bits from crypto/rand.
 func UUIDv4() string {
 	var u [16]byte
-	rand.Read(u[:]) // never fails since Go 1.24
+	rand.Read(u[:])         // never fails since Go 1.24
 	u[6] = u[6]&0x0f | 0x40 // version 4
 	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
 	var s [36]byte
