@@ -204,7 +204,7 @@ func measure(c config, root, rawDir string, stdout, stderr io.Writer) (*Run, err
 			return nil, err
 		}
 		outs = append(outs, o)
-		r.Failures = append(r.Failures, o.Failures...)
+		r.addFailures(pass, o.Failures)
 		if r.Machine.CPU == "" {
 			r.Machine.CPU = o.Header["cpu"]
 		}
@@ -226,7 +226,7 @@ func measure(c config, root, rawDir string, stdout, stderr io.Writer) (*Run, err
 				return nil, err
 			}
 			outs = append(outs, no)
-			r.Failures = append(r.Failures, no.Failures...)
+			r.addFailures(pass, no.Failures)
 			if r.Machine.Node == "" {
 				r.Machine.Node = no.Header["node"]
 				r.Machine.NodePkgs = map[string]string{}
@@ -406,8 +406,8 @@ func hasBenchmark(path string) (bool, error) {
 	return false, sc.Err()
 }
 
-// runBenchstat returns benchstat's summary of the raw output, or "" when
-// benchstat is not on PATH or fails.
+// runBenchstat returns benchstat's time summary (sec/op) of the raw output,
+// or "" when benchstat is not on PATH or fails. The raw files hold the rest.
 func runBenchstat(ctx context.Context, rawDir string, withNode bool) string {
 	bin, err := exec.LookPath("benchstat")
 	if err != nil {
@@ -420,14 +420,14 @@ func runBenchstat(ctx context.Context, rawDir string, withNode bool) string {
 	var all []string
 	for _, f := range files {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		cmd := exec.CommandContext(ctx, bin, f)
+		cmd := exec.CommandContext(ctx, bin, "-filter", ".unit:sec/op", f)
 		cmd.Dir = rawDir
 		out, err := cmd.Output()
 		cancel()
 		if err != nil {
 			continue
 		}
-		all = append(all, "$ benchstat "+f+"\n"+strings.TrimRight(string(out), "\n"))
+		all = append(all, "$ benchstat -filter .unit:sec/op "+f+"\n"+strings.TrimRight(string(out), "\n"))
 	}
 	return strings.Join(all, "\n\n")
 }
@@ -492,7 +492,7 @@ func loadRun(dir string) (*Run, error) {
 				return nil, err
 			}
 			outs = append(outs, o)
-			r.Failures = append(r.Failures, o.Failures...)
+			r.addFailures(pass, o.Failures)
 		}
 	}
 	r.Stats = Aggregate(outs)

@@ -166,7 +166,7 @@ func TestSaveAndLoadRun(t *testing.T) {
 	if diff := cmp.Diff(want, got.Stats, cmpopts.EquateNaNs()); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"httpx: build failed"}, got.Failures); diff != "" {
+	if diff := cmp.Diff([]Failure{{2, "httpx: build failed"}}, got.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}
 	if got.Wall != time.Minute || got.Benchstat != "stats" || got.Machine.Node != "v20.20.2" || !strings.Contains(strings.Join(got.Notes, ""), "n") {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -36,9 +37,46 @@ type Run struct {
 	RawDir     string         `json:"rawDir"` // raw output, relative to the module root
 	SVG        string         `json:"svg"`    // chart file name, relative to the report
 
-	Stats     []Stat   `json:"-"`
-	Failures  []string `json:"-"`
-	Benchstat string   `json:"-"` // benchstat's output; empty when it is not on PATH
+	Stats     []Stat    `json:"-"`
+	Failures  []Failure `json:"-"`
+	Benchstat string    `json:"-"` // benchstat's output; empty when it is not on PATH
+}
+
+// Failure is a package or benchmark that failed in one pass.
+type Failure struct {
+	Pass int
+	What string // "httpx: build failed", "sealed BenchmarkX: failed"
+}
+
+func (r *Run) addFailures(pass int, whats []string) {
+	for _, w := range whats {
+		r.Failures = append(r.Failures, Failure{Pass: pass, What: w})
+	}
+}
+
+// failureLines groups failures by what failed: "`httpx: build failed` (passes 1, 2)".
+func failureLines(fs []Failure) []string {
+	var order []string
+	passes := map[string][]string{}
+	for _, f := range fs {
+		if _, seen := passes[f.What]; !seen {
+			order = append(order, f.What)
+		}
+		p := strconv.Itoa(f.Pass)
+		if !slices.Contains(passes[f.What], p) {
+			passes[f.What] = append(passes[f.What], p)
+		}
+	}
+	out := make([]string, len(order))
+	for i, w := range order {
+		ps := passes[w]
+		word := "pass"
+		if len(ps) > 1 {
+			word = "passes"
+		}
+		out[i] = fmt.Sprintf("`%s` (%s %s)", w, word, strings.Join(ps, ", "))
+	}
+	return out
 }
 
 // command is the exact command line the report was made with.
@@ -109,8 +147,8 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		for _, s := range nm {
 			p("- Not measured: %s\n", s)
 		}
-		for _, f := range dedupe(run.Failures) {
-			p("- Failed: `%s`\n", f)
+		for _, f := range failureLines(run.Failures) {
+			p("- Failed: %s\n", f)
 		}
 		for _, n := range run.Notes {
 			p("- %s\n", n)
@@ -129,7 +167,7 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 	p("- Raw output of every pass: `%s/` (git-ignored).\n\n", run.RawDir)
 
 	if run.Benchstat != "" {
-		p("## benchstat\n\n<details><summary>benchstat over all passes</summary>\n\n```\n%s\n```\n\n</details>\n", strings.TrimRight(run.Benchstat, "\n"))
+		p("## benchstat\n\n<details><summary>benchstat over all passes (time only; run it on the raw files for the other units)</summary>\n\n```\n%s\n```\n\n</details>\n", strings.TrimRight(run.Benchstat, "\n"))
 	} else {
 		p("benchstat was not on PATH, so its summary is left out (`go install golang.org/x/perf/cmd/benchstat@latest` to add it; the generator never downloads it).\n")
 	}
@@ -212,7 +250,13 @@ func writeTable(b *bytes.Buffer, x *index, op string, rows []row, run *Run) {
 		}},
 		{"what", func(r row) string { return describe(r, run.Machine.NodePkgs) }},
 		{"median", func(r row) string { return fmtNs(r.Ns) }},
-		{"spread", func(r row) string { return fmtSpread(r.Spread) }},
+		{"spread", func(r row) string {
+			if r.Samples < run.Passes {
+				// Some passes did not measure it (a build failed).
+				return fmt.Sprintf("%s (%d of %d)", fmtSpread(r.Spread), r.Samples, run.Passes)
+			}
+			return fmtSpread(r.Spread)
+		}},
 		{"allocs/op", func(r row) string { return fmtCount(r.Allocs) }},
 		{"chars", func(r row) string { return fmtCount(r.Chars) }},
 	}
@@ -428,8 +472,8 @@ func notMeasured(x *index, run *Run) []string {
 
 func whyMissing(pkg string, run *Run) string {
 	for _, f := range run.Failures {
-		if strings.HasPrefix(f, pkg+": ") {
-			return strings.TrimPrefix(f, pkg+": ")
+		if w, ok := strings.CutPrefix(f.What, pkg+": "); ok {
+			return w
 		}
 	}
 	if pkg == pkgNode && run.NodeTimeMs == 0 {
@@ -464,18 +508,6 @@ func nodeMethod(run *Run) string {
 		return "skipped in this run"
 	}
 	return fmt.Sprintf("each operation warmed up, then called back to back, awaited, for about %d ms", run.NodeTimeMs)
-}
-
-func dedupe(xs []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range xs {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func orDash(s string) string {
