@@ -16,8 +16,9 @@
 //     its default gob encoder, on the payload struct;
 //   - gorilla-sessions: a whole request through gorilla/sessions v1.4.0's
 //     CookieStore (Request only);
-//   - Request/none/net-http: the same request with no session at all, the
-//     baseline that request rows subtract to get the time a session adds.
+//   - Request/<payload>/bare: the same request, cookie included, to a
+//     handler that ignores the session: the baseline that request rows
+//     subtract to get the time a session adds.
 //
 // Every benchmark reports allocations and, where it makes one, the cookie
 // length in characters as the "chars" metric, and checks its result after

@@ -99,12 +99,12 @@ func TestLimitLength(t *testing.T) {
 }
 
 func TestRequestCases(t *testing.T) {
-	base := baselineCase(t)
-	if _, err := base.check(serve(base.handler, base.cookie)); err != nil {
-		t.Errorf("baseline: %v", err)
-	}
 	for _, name := range payloadNames {
 		p := loadPayload(t, name)
+		bare := bareCase(t, p)
+		if _, err := bare.check(serve(bare.handler, bare.cookie)); err != nil {
+			t.Errorf("%s/bare: %v", name, err)
+		}
 		for _, c := range requestCases(t, p) {
 			t.Run(name+"/"+c.scheme, func(t *testing.T) {
 				// Twice from the same cookie: the handler must not depend on

@@ -55,7 +55,7 @@ type config struct {
 	out        string // folder of BENCHMARKS.md and benchmarks.svg, relative to the module root
 	raw        string // folder of the raw output, relative to the module root
 	fromRaw    bool
-	budget     time.Duration // stop starting passes after this much time
+	budget     time.Duration // the whole run's time limit
 	goCmd      string        // the go command
 }
 
@@ -71,7 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fl.StringVar(&c.raw, "raw", filepath.Join("internal", "benchreport", "raw"), "folder for raw output, relative to the module root")
 	fl.BoolVar(&c.fromRaw, "from-raw", false, "do not measure: rewrite the report from the raw output of the last run")
 	fl.StringVar(&c.goCmd, "go", "go", "the go command that runs the benchmarks")
-	fl.DurationVar(&c.budget, "budget", 8*time.Minute, "start no new pass after this much time, to keep the whole run under 10 minutes")
+	fl.DurationVar(&c.budget, "budget", 9*time.Minute, "time limit of the whole run: no pass starts that would not finish in it, and a pass still running then is stopped")
 	if err := fl.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -135,15 +135,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s (%d passes, %s)\n",
-		filepath.Join(c.out, "BENCHMARKS.md"), filepath.Join(c.out, r.SVG), r.Passes, fmtWall(r.Wall))
+	fmt.Fprintf(stdout, "wrote %s and %s (%s, %s)\n",
+		filepath.Join(c.out, "BENCHMARKS.md"), filepath.Join(c.out, r.SVG), plural(r.Passes, "pass", "passes"), fmtWall(r.Wall))
 	return 0
 }
 
 // measure runs the passes and returns the run with its statistics.
 func measure(c config, root, rawDir string, stdout, stderr io.Writer) (*Run, error) {
 	start := time.Now()
-	ctx := context.Background()
+	// Every command runs under the run's deadline, so that the whole run
+	// ends in time even if a benchmark hangs.
+	ctx, cancel := context.WithTimeout(context.Background(), c.budget)
+	defer cancel()
 	r := &Run{
 		Benchtime: c.benchtime,
 		Machine: Machine{
@@ -185,13 +188,17 @@ func measure(c config, root, rawDir string, stdout, stderr io.Writer) (*Run, err
 	}
 	var outs []Output
 	var goAll, nodeAll bytes.Buffer
+	var lastPass time.Duration
 	for pass := 1; pass <= c.passes; pass++ {
-		if pass > 1 && time.Since(start) > c.budget {
-			r.Notes = append(r.Notes, fmt.Sprintf("Stopped after %d of %d passes to stay within the %s budget.", pass-1, c.passes, c.budget))
+		if pass > 1 && time.Since(start)+lastPass > c.budget {
+			r.Notes = append(r.Notes, fmt.Sprintf("Stopped after %d of %d passes: another would not have finished within the %s budget.", pass-1, c.passes, c.budget))
 			break
 		}
 		t0 := time.Now()
 		goOut, err := runGo(ctx, c.goCmd, root, c.benchtime, pkgs, stderr)
+		if ctx.Err() != nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("Pass %d was cut short by the %s budget.", pass, c.budget))
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "benchreport: pass %d: go test: %v (results so far are kept)\n", pass, err)
 		}
@@ -239,6 +246,7 @@ func measure(c config, root, rawDir string, stdout, stderr io.Writer) (*Run, err
 			nodeTime = time.Since(t1)
 		}
 		r.Passes = pass
+		lastPass = time.Since(t0)
 		fmt.Fprintf(stdout, "benchreport: pass %d/%d: go %s, node %s (%s so far)\n", pass, c.passes,
 			goTime.Round(100*time.Millisecond), nodeTime.Round(100*time.Millisecond), fmtWall(time.Since(start)))
 	}
@@ -276,7 +284,13 @@ func runGo(ctx context.Context, goCmd, root, benchtime string, pkgs []string, st
 	}
 	ctx, cancel := context.WithTimeout(ctx, 6*time.Minute)
 	defer cancel()
-	args := append([]string{"test", "-p", "1", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "-benchtime", benchtime}, pkgs...)
+	// A test binary that outlives a killed go command stops at its own -timeout.
+	timeout := 6 * time.Minute
+	if d, ok := ctx.Deadline(); ok {
+		timeout = max(time.Until(d), time.Second)
+	}
+	args := append([]string{"test", "-p", "1", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1",
+		"-benchtime", benchtime, "-timeout", timeout.Round(time.Second).String()}, pkgs...)
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = root
 	var out bytes.Buffer

@@ -37,10 +37,13 @@ type rowKey struct{ pkg, op, payload, scheme string }
 
 // index finds rows by package, operation, payload and scheme.
 type index struct {
-	rows  []row // every row whose name has the Op/payload/scheme shape, in input order
-	other []Stat
+	rows  []row  // every row whose name has the Op/payload/scheme shape, in input order
+	other []Stat // the rest, and rows of operations the report has no table for
 	by    map[rowKey]row
 }
+
+// tableOps are the operations that get a table of their own.
+var tableOps = []string{opSeal, opOpen, opRoundtrip, opRequest}
 
 // normOp maps a package's operation name onto the report's operations:
 // session's Encode and Decode are a Seal and an Open, sealed/iron's Unseal
@@ -66,6 +69,10 @@ func newIndex(stats []Stat) *index {
 			continue
 		}
 		r := row{Stat: s, Op: normOp(s.Pkg, op), Payload: payload, Scheme: scheme}
+		if !slices.Contains(tableOps, r.Op) {
+			x.other = append(x.other, s)
+			continue
+		}
 		k := rowKey{r.Pkg, r.Op, r.Payload, r.Scheme}
 		if _, dup := x.by[k]; dup {
 			continue
@@ -127,10 +134,15 @@ func payloadRank(p string) int {
 	return 3
 }
 
-// groupRank orders rows inside a payload: limits, ours, Go peers, Node peers.
+// isBaseline reports whether a request row is a route that leaves the
+// session alone: the bare handler, or any row of payload "none".
+func isBaseline(r row) bool { return r.Payload == none || r.Scheme == "bare" }
+
+// groupRank orders rows inside a payload: baselines and limits, ours, Go
+// peers, Node peers.
 func groupRank(r row) int {
 	switch {
-	case r.Pkg == pkgBench && strings.HasPrefix(r.Scheme, "limit"), r.Scheme == "net-http":
+	case r.Pkg == pkgBench && strings.HasPrefix(r.Scheme, "limit"), r.Scheme == "bare":
 		return 0
 	case isOursRow(r):
 		return 1
@@ -153,7 +165,7 @@ func isOurs(pkg string) bool {
 
 // isOursRow reports whether a row measures sealcookie itself, not a
 // reference row that one of our packages keeps beside its own.
-func isOursRow(r row) bool { return isOurs(r.Pkg) && !isReference(r.Scheme) }
+func isOursRow(r row) bool { return isOurs(r.Pkg) && !isReference(r.Scheme) && r.Scheme != "bare" }
 
 // describe says in a few words what a row measures. versions holds the
 // Node packages' versions as bench.mjs printed them.
@@ -182,8 +194,8 @@ func describe(r row, versions map[string]string) string {
 			return "gorilla/securecookie 1.1.2, gob (its default), struct"
 		case "gorilla-sessions":
 			return "gorilla/sessions 1.4.0 CookieStore: Get, change, Save"
-		case "net-http":
-			return "net/http handler that leaves the cookie alone (baseline)"
+		case "bare":
+			return "net/http handler that ignores the cookie (baseline)"
 		}
 	case pkgSealed:
 		switch r.Scheme {
@@ -214,10 +226,16 @@ func describe(r row, versions map[string]string) string {
 		return "session: " + r.Scheme
 	case pkgHTTPX:
 		switch {
-		case r.Payload == none:
-			return "httpx middleware, route that never touches the session (baseline)"
+		case r.Scheme == "bare":
+			return "handler without the middleware, ignores the cookie (baseline)"
+		case r.Scheme == "untouched":
+			return "httpx middleware, route that never touches the session"
 		case r.Scheme == "sealcookie":
 			return "httpx middleware: read, change, re-seal"
+		case r.Scheme == "limit-json" && r.Op == opRequest:
+			return "httpx's own reference row: the full limit by hand in a handler"
+		case isReference(r.Scheme):
+			return "httpx's own reference row: " + r.Scheme
 		}
 		return "httpx: " + r.Scheme
 	case pkgIron:

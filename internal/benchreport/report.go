@@ -121,7 +121,7 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		{opSeal, "Seal: value → cookie", "Bytes rows start from the payload's JSON; struct rows from the Go struct (`internal/testpayload`) or, for Node, the JavaScript object."},
 		{opOpen, "Open: cookie → value", "The reverse of Seal, result checked after the loop."},
 		{opRoundtrip, "Round trip: open, change a value, seal again", "What a request that changes its session does with the cookie, without HTTP."},
-		{opRequest, "Full request: read the session, change it, write it back", "In-process requests: Go through `httptest` (request parsing and recorder included), Node through a real `H3` app with real `Request` objects. *added* = request − the same stack's route that never touches the session (`none` rows)."},
+		{opRequest, "Full request: read the session, change it, write it back", "In-process requests: Go through `httptest` (request parsing and recorder included), Node through a real `H3` app with real `Request` objects. *added* = request − the same package's `bare` route for the same payload (cookie sent, session ignored; for Node, `none/h3-node`): the time the session adds. *× limit round trip* divides *added* by the full limit's open + seal round trip; *× limit request* divides the whole request by the full limit written as a plain handler (`internal/bench`, `limit-json`)."},
 	}
 	for _, s := range sections {
 		rows := x.ofOp(s.op)
@@ -161,7 +161,7 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		plural(run.Passes, "alternating pass", "alternating passes"), run.Benchtime, pkgList(run.Packages), nodeMethod(run))
 	p("- Go benchmarks use `b.Loop()` and `b.ReportAllocs()` and check their result after the loop; *chars* is the cookie value's length (`b.ReportMetric`). Node reports no allocations.\n")
 	p("- *spread* is ±half the (max − min) range over the passes, as a share of the median. The machine is shared and noisy: read ratios rather than absolute times.\n")
-	p("- *× limit* and *× full limit* divide a row's median by the same operation of the bare XChaCha20-Poly1305 + base64url (bytes) and of encoding/json + XChaCha20-Poly1305 + base64url (struct), same payload. Peer columns divide the peer's median by the row's: above 1× the row is that many times faster. In the request table, peer columns compare *added* times and *× limit round trip* divides the whole request by the full limit's open + seal round trip.\n")
+	p("- *× limit* and *× full limit* divide a row's median by the same operation of the bare XChaCha20-Poly1305 + base64url (bytes) and of encoding/json + XChaCha20-Poly1305 + base64url (struct), same payload. Peer columns divide the peer's median by the row's: above 1× the row is that many times faster. In the request table, peer columns compare *added* times.\n")
 	p("- Payloads: `testdata/payloads/small.json` (%s bytes) and `large.json` (%s bytes), shared by Go and Node. The large payload's cookie is over the ~4,096-byte browser limit for one cookie in every scheme; gorilla/securecookie's default `MaxLength(4096)` is lifted to time it at all.\n",
 		payloadSize(run, small), payloadSize(run, large))
 	p("- Raw output of every pass: `%s/` (git-ignored).\n\n", run.RawDir)
@@ -286,10 +286,18 @@ func writeTable(b *bytes.Buffer, x *index, op string, rows []row, run *Run) {
 				return fmtNs(a)
 			}},
 			col{"× limit round trip", func(r row) string {
-				if r.Payload == none {
+				a, ok := added(x, r)
+				rt, okRT := x.ns(pkgBench, opRoundtrip, r.Payload, "limit-json")
+				if isBaseline(r) {
 					return "—"
 				}
-				return rowOver(pkgBench, opRoundtrip, "limit-json")(r)
+				return div(a, rt, ok, okRT)
+			}},
+			col{"× limit request", func(r row) string {
+				if isBaseline(r) {
+					return "—"
+				}
+				return rowOver(pkgBench, opRequest, "limit-json")(r)
 			}},
 			col{"gorilla/sessions ÷ this (added)", addedPeer(pkgBench, "gorilla-sessions")},
 			col{"h3 2 ÷ this (added)", addedPeer(pkgNode, "h3-node")},
@@ -439,8 +447,8 @@ var expected = []struct {
 	{pkgSealed, "sealed (native format)", []string{"BenchmarkSeal/small/sealcookie", "BenchmarkOpen/small/sealcookie"}},
 	{pkgIron, "sealed/iron (iron codec, cold and cached)", nil},
 	{pkgSession, "session (struct ↔ cookie)", []string{"BenchmarkEncode/small/sealcookie", "BenchmarkDecode/small/sealcookie", "BenchmarkEncode/large/sealcookie", "BenchmarkDecode/large/sealcookie"}},
-	{pkgHTTPX, "httpx (full middleware request)", []string{"BenchmarkRequest/small/sealcookie", "BenchmarkRequest/large/sealcookie", "BenchmarkRequest/none/untouched"}},
-	{pkgBench, "internal/bench (limits and Go peers)", []string{"BenchmarkSeal/small/limit-json", "BenchmarkOpen/small/limit-json", "BenchmarkRoundtrip/small/limit-json"}},
+	{pkgHTTPX, "httpx (full middleware request)", []string{"BenchmarkRequest/small/sealcookie", "BenchmarkRequest/large/sealcookie", "BenchmarkRequest/small/bare", "BenchmarkRequest/none/untouched"}},
+	{pkgBench, "internal/bench (limits and Go peers)", []string{"BenchmarkSeal/small/limit-json", "BenchmarkOpen/small/limit-json", "BenchmarkRoundtrip/small/limit-json", "BenchmarkRequest/small/limit-json", "BenchmarkRequest/small/bare"}},
 	{pkgNode, "Node peers (h3 2.0.8, iron-session)", []string{"BenchmarkSeal/small/h3-node", "BenchmarkOpen/small/h3-node", "BenchmarkRequest/small/h3-node", "BenchmarkRequest/none/h3-node", "BenchmarkSeal/small/iron-session-node"}},
 }
 
