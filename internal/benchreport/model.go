@@ -138,20 +138,22 @@ func payloadRank(p string) int {
 // session alone: the bare handler, or any row of payload "none".
 func isBaseline(r row) bool { return r.Payload == none || r.Scheme == "bare" }
 
-// groupRank orders rows inside a payload: baselines and limits, ours, Go
+// groupRank orders rows inside a payload: baselines, limits, ours, Go
 // peers, Node peers.
 func groupRank(r row) int {
 	switch {
-	case r.Pkg == pkgBench && strings.HasPrefix(r.Scheme, "limit"), r.Scheme == "bare":
+	case r.Scheme == "bare":
 		return 0
-	case isOursRow(r):
+	case r.Pkg == pkgBench && strings.HasPrefix(r.Scheme, "limit"):
 		return 1
-	case r.Pkg == pkgNode:
-		return 3
-	case isReference(r.Scheme):
+	case isOursRow(r):
 		return 2
+	case r.Pkg == pkgNode:
+		return 4
+	case isReference(r.Scheme):
+		return 3
 	}
-	return 4
+	return 5
 }
 
 // isOurs reports whether a package is one of sealcookie's own.
@@ -195,7 +197,7 @@ func describe(r row, versions map[string]string) string {
 		case "gorilla-sessions":
 			return "gorilla/sessions 1.4.0 CookieStore: Get, change, Save"
 		case "bare":
-			return "net/http handler that ignores the cookie (baseline)"
+			return "net/http handler that ignores the cookie (baseline of the Go peers)"
 		}
 	case pkgSealed:
 		switch r.Scheme {
@@ -227,7 +229,7 @@ func describe(r row, versions map[string]string) string {
 	case pkgHTTPX:
 		switch {
 		case r.Scheme == "bare":
-			return "handler without the middleware, ignores the cookie (baseline)"
+			return "httpx's baseline: the handler without the middleware, cookie ignored"
 		case r.Scheme == "untouched":
 			return "httpx middleware, route that never touches the session"
 		case r.Scheme == "sealcookie":

@@ -184,7 +184,7 @@ func TestWriteMarkdownFull(t *testing.T) {
 		// request row of httpx: added 4 µs; gorilla/sessions adds 36 µs (9×), h3 adds 12.985 ms
 		"| small | **sealcookie** | httpx middleware: read, change, re-seal | 5.00 µs | ±5% | 1 | 347 | 4.00 µs | 1.11× | 1.11× | 9.00× | 3,246× |",
 		"| none | **untouched** | httpx middleware, route that never touches the session | 1.00 µs |",
-		"| small | bare | handler without the middleware, ignores the cookie (baseline) | 1.00 µs | ±5% | 1 | — | — | — | — | — | — |",
+		"| small | bare | httpx's baseline: the handler without the middleware, cookie ignored | 1.00 µs | ±5% | 1 | — | — | — | — | — | — |",
 		"| cookie | Write/340B | 505 ns |",
 		"| small | limit-json | encoding/json + XChaCha20-Poly1305 + base64url, struct (the full limit) | 3.60 µs | ±5% (4 of 5) | 1 | 334 | 1.00× |",
 		"benchstat was not on PATH",
