@@ -1,0 +1,287 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"strings"
+
+	"github.com/sealcookie/sealcookie/session"
+)
+
+// Unauthenticated says what a [Proxy] does with a request that carries no
+// authenticated session.
+type Unauthenticated int
+
+const (
+	// Pass forwards the request without identity headers.
+	Pass Unauthenticated = iota
+	// Redirect denies it as a [Guard] does: browsers are redirected to the
+	// login path with redirectTo, API clients get 401 JSON.
+	Redirect
+	// Refuse denies it with 401 JSON.
+	Refuse
+)
+
+// IdentityFunc derives one identity header's value from a session; false
+// leaves the header out.
+type IdentityFunc[T any] func(e *session.Envelope[T]) (value string, ok bool)
+
+// ProxyConfig configures a [Proxy]. Every field is optional, but a Proxy
+// without Headers only strips.
+type ProxyConfig[T any] struct {
+	// Headers maps each identity header the upstream trusts
+	// ("X-User-Id") to the function that derives it from an authenticated
+	// session. Whatever a client sent under these names is always deleted
+	// first. A value that is not a valid header value (a newline, say) is
+	// left out.
+	Headers map[string]IdentityFunc[T]
+
+	// Strip lists further headers deleted from every outbound request
+	// whatever the session, for identity headers the upstream trusts that
+	// the session does not set.
+	Strip []string
+
+	// Authenticated reports whether a session's data belongs to a signed-in
+	// user. nil means every valid session the request carries. It is
+	// required with Redirect or Refuse, as in [GuardConfig].
+	Authenticated func(data T) bool
+
+	// Unauthenticated says what happens to requests without an
+	// authenticated session: Pass (the zero value) forwards them without
+	// identity; Redirect and Refuse take effect in [Proxy.Handler], since a
+	// Rewrite hook cannot answer.
+	Unauthenticated Unauthenticated
+
+	// LoginPath, Param and WantsJSON shape the Redirect answer, as in
+	// [GuardConfig].
+	LoginPath string
+	Param     string
+	WantsJSON func(r *http.Request) bool
+
+	// ForwardSession keeps the session cookie, its chunks and the session
+	// header in the outbound request. By default they are removed: the
+	// upstream gets the identity headers, not the bearer credential.
+	ForwardSession bool
+}
+
+// Proxy carries a session's identity to an upstream behind
+// httputil.ReverseProxy, the edge-proxy pattern: its [Proxy.Rewrite] goes in
+// (or is called from) ReverseProxy.Rewrite, and [Proxy.Handler] wraps the
+// ReverseProxy to deny unauthenticated requests when configured to.
+//
+// The proxy reads the session without ever writing it (no Set-Cookie, no
+// refresh: the upstream owns the session's writes), even behind [Middleware].
+// It deletes every identity header a client sent, in any letter case, with
+// every value, and under the underscore spellings that CGI-style servers
+// read as the same variable ("X_User_Id"), before setting the ones it derives.
+type Proxy[T any] struct {
+	m       *session.Manager[T]
+	headers []identity[T]
+	strip   []string // normalised names: lower case, '_' as '-'
+	auth    func(T) bool
+	mode    Unauthenticated
+	guard   *Guard[T]
+	forward bool
+	key     *proxyKey
+}
+
+type identity[T any] struct {
+	name string // canonical
+	f    IdentityFunc[T]
+}
+
+// proxyKey carries, from Handler to Rewrite, the session Handler read.
+type proxyKey struct{}
+
+// NewProxy validates c and returns a Proxy for m's sessions.
+func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error) {
+	if m == nil {
+		return nil, errors.New("httpx: NewProxy needs a non-nil *session.Manager")
+	}
+	p := &Proxy[T]{m: m, auth: c.Authenticated, mode: c.Unauthenticated, forward: c.ForwardSession, key: new(proxyKey)}
+	switch p.mode {
+	case Pass:
+	case Redirect, Refuse:
+		if p.auth == nil {
+			return nil, errors.New("httpx: ProxyConfig.Authenticated is required with Redirect or Refuse")
+		}
+		g, err := newGuard(m, m.Peek, GuardConfig[T]{Authenticated: p.auth, LoginPath: c.LoginPath, Param: c.Param, WantsJSON: c.WantsJSON})
+		if err != nil {
+			return nil, err
+		}
+		p.guard = g
+	default:
+		return nil, fmt.Errorf("httpx: unknown Unauthenticated mode %d", p.mode)
+	}
+	seen := map[string]bool{}
+	add := func(name string) error {
+		if !validHeaderName(name) {
+			return fmt.Errorf("httpx: %q is not a valid header name", name)
+		}
+		if reservedHeaders[normHeader(name)] {
+			return fmt.Errorf("httpx: %q cannot be an identity header: net/http and the proxy manage it", name)
+		}
+		if n := normHeader(name); !seen[n] {
+			seen[n] = true
+			p.strip = append(p.strip, n)
+		}
+		return nil
+	}
+	for name, f := range c.Headers {
+		if f == nil {
+			return nil, fmt.Errorf("httpx: identity header %q has a nil function", name)
+		}
+		if err := add(name); err != nil {
+			return nil, err
+		}
+		p.headers = append(p.headers, identity[T]{http.CanonicalHeaderKey(name), f})
+	}
+	for _, name := range c.Strip {
+		if err := add(name); err != nil {
+			return nil, err
+		}
+	}
+	if h := m.HeaderName(); h != "" && !p.forward {
+		_ = add(h)
+	}
+	return p, nil
+}
+
+// Handler returns a handler that reads the session once and, for a request
+// without an authenticated session, redirects or refuses it as configured
+// (with Pass it always calls next). next is normally the ReverseProxy whose
+// Rewrite calls [Proxy.Rewrite], which then reuses the session read here.
+func (p *Proxy[T]) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := p.m.Peek(r)
+		if p.guard != nil && !authenticated(s, p.auth) {
+			if p.mode == Refuse {
+				w.Header().Set("Cache-Control", "no-store")
+				writeJSONError(w, http.StatusUnauthorized, "unauthenticated")
+				return
+			}
+			p.guard.Deny(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), p.key, s)))
+	})
+}
+
+// Rewrite is the identity part of an httputil.ReverseProxy Rewrite hook; call
+// it after pr.SetURL (and pr.SetXForwarded, if wanted). It reads pr.In's
+// session without writing it, deletes from pr.Out every configured identity
+// header (and Strip header) the client sent, sets the identity headers of an
+// authenticated session, and, unless ForwardSession is set, removes the
+// session cookie, its chunks and the session header from pr.Out.
+//
+// Rewrite cannot answer the client: a Proxy configured to redirect or refuse
+// unauthenticated requests must also wrap the ReverseProxy in
+// [Proxy.Handler]. Without it, such requests are forwarded without identity.
+func (p *Proxy[T]) Rewrite(pr *httputil.ProxyRequest) {
+	h := pr.Out.Header
+	for name := range h {
+		n := normHeader(name)
+		for _, s := range p.strip {
+			if n == s {
+				delete(h, name)
+				break
+			}
+		}
+	}
+	if !p.forward {
+		p.stripCookies(pr.Out)
+	}
+	s, ok := pr.In.Context().Value(p.key).(*session.Session[T])
+	if !ok {
+		s = p.m.Peek(pr.In)
+	}
+	if !authenticated(s, p.auth) {
+		return
+	}
+	e := s.Envelope()
+	for _, id := range p.headers {
+		if v, ok := id.f(&e); ok && validHeaderValue(v) {
+			h.Set(id.name, v)
+		}
+	}
+}
+
+// stripCookies removes the session cookie and its chunks (name.1, name.2, …)
+// from r's Cookie header, keeping the other cookies. The header is rebuilt
+// with net/http only when it holds a session cookie; cookies that net/http
+// cannot parse are dropped then.
+func (p *Proxy[T]) stripCookies(r *http.Request) {
+	name := p.m.Name()
+	cookies := r.Cookies()
+	found := false
+	for _, c := range cookies {
+		if isSessionCookie(c.Name, name) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return
+	}
+	r.Header.Del("Cookie")
+	for _, c := range cookies {
+		if !isSessionCookie(c.Name, name) {
+			r.AddCookie(c)
+		}
+	}
+}
+
+// isSessionCookie reports whether cookie is the session cookie name or one of
+// its chunks, name.N.
+func isSessionCookie(cookie, name string) bool {
+	if cookie == name {
+		return true
+	}
+	rest, ok := strings.CutPrefix(cookie, name+".")
+	if !ok || rest == "" || len(rest) > 4 {
+		return false
+	}
+	_, err := strconv.ParseUint(rest, 10, 16)
+	return err == nil
+}
+
+// reservedHeaders are headers a Proxy refuses to strip or set: the
+// connection's own, which net/http and ReverseProxy manage.
+var reservedHeaders = map[string]bool{
+	"host": true, "cookie": true, "content-length": true, "transfer-encoding": true,
+	"connection": true, "te": true, "trailer": true, "upgrade": true, "content-type": true,
+}
+
+// normHeader folds a header name the way the laxest upstream would: lower
+// case, with '_' read as '-'.
+func normHeader(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
+}
+
+func validHeaderName(h string) bool {
+	if h == "" {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether v can be sent as a header value: no
+// control characters other than tab, no DEL.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
