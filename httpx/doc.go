@@ -1,0 +1,57 @@
+// Package httpx joins sealcookie's sessions to net/http: a middleware that
+// loads sessions lazily and commits them before the first byte of the
+// response, a route guard, the session endpoint and logout handler for browser
+// code, and identity headers for a reverse proxy's upstream.
+//
+// Everything takes and returns the standard types (http.Handler,
+// func(http.Handler) http.Handler, httputil.ProxyRequest), so it works the
+// same in an ordinary server, in serverless Go handlers (anything that hands
+// you an http.Handler) and in an edge proxy, with http.ServeMux or any router
+// that takes standard middleware.
+//
+//	m, _ := session.New(session.Config[User]{Keys: keys})
+//	guard, _ := httpx.NewGuard(m, httpx.GuardConfig[User]{Authenticated: func(u User) bool { return u.ID != "" }})
+//	mux := http.NewServeMux()
+//	mux.Handle("GET /account", guard.Handler(account))     // m.Get(r) inside
+//	mux.Handle("POST /auth/logout", logout)                  // httpx.NewLogout
+//	mux.Handle("/api/auth/session", endpoint)                // httpx.NewEndpoint
+//	http.ListenAndServeTLS(addr, cert, key, httpx.Middleware(m)(mux))
+//
+// # The seeds, mapped
+//
+//	Auth.js auth() on the server     m.Get(r) or m.From(ctx) behind Middleware
+//	Auth.js / NextDevKit useSession  Endpoint (GET), update() is Endpoint (POST)
+//	next-session autoCommit          Middleware; Session.Save(w) stays available
+//	NextDevKit edge getSession       Guard, or Proxy with Redirect in an edge proxy
+//
+// # Committing
+//
+// [Middleware] commits a session only if the handler asked for it, at the
+// first final WriteHeader, Write, ReadFrom or Flush, or when the handler
+// returns having written nothing; see its documentation for 1xx responses,
+// hijacked connections, failures and panics.
+//
+// # Same-origin rules
+//
+// Redirect targets pass [SafeRedirect]: a same-origin path, refused if it has
+// a scheme or a host, starts with "//" or "/\", holds backslashes, spaces or
+// control characters, or turns into any of these when percent-decoded, once
+// or several times. The session endpoint's update and the logout handler
+// accept a POST only from the same origin (Sec-Fetch-Site, else Origin
+// against Host, as net/http's CrossOriginProtection does); see
+// [ErrCrossOrigin].
+//
+// # Identity for upstreams
+//
+// A [Proxy] deletes every identity header a client sent (any letter case, every
+// value, and the underscore spellings CGI-style servers merge with them) and
+// sets the ones it derives from the session, so an upstream can trust them
+// as long as it is reachable only through the proxy. By default the session
+// cookie and header are not forwarded.
+//
+// # Statelessness
+//
+// A sealed session cannot be revoked before it expires: logging out deletes
+// the browser's cookie, but a copy of it stays valid. [LogoutConfig.OnLogout]
+// is the place to record a revocation that session.Config.Validate checks.
+package httpx
