@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitRejected = 1 // decode refused its input, or a runtime failure
+	exitUsage    = 2 // bad arguments or configuration
+)
+
+const usageText = `sealcookie: look inside sealed session cookies, and a demo of the library.
+
+usage:
+  sealcookie decode [options] [VALUE]   print the session in a value, Cookie header or Set-Cookie lines as JSON
+  sealcookie seal   [options]           seal session data (a JSON object on stdin) into Set-Cookie lines
+  sealcookie keygen [--id N]            print a fresh random password for the keyring
+  sealcookie serve  [--addr 127.0.0.1:8080] [password options]
+                                        run the demo web app
+
+Passwords: --password-file F | --password-env VAR | --password-json J, else the
+SEALCOOKIE_PASSWORD environment variable (--password P works, with a warning:
+other processes can read a command line). A JSON object is an id→password map.
+
+Run "sealcookie CMD -h" for the options of a command.
+`
+
+// env is what a command may touch of the outside world, so that tests can
+// replace each part.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// lookupEnv reads an environment variable (os.LookupEnv).
+	lookupEnv func(string) (string, bool)
+	// now is the clock when --now is not given.
+	now func() time.Time
+	// listening, if set, hears the demo server's address once it listens.
+	listening func(net.Addr)
+}
+
+// run is main without the process: it parses args, runs one command and
+// returns the exit status. serve stops on SIGINT or SIGTERM.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, now: time.Now}
+	return e.run(args)
+}
+
+func (e *env) run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return exitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "decode", "unseal":
+		err = e.decode(rest)
+	case "seal":
+		err = e.seal(rest)
+	case "keygen":
+		err = e.keygen(rest)
+	case "serve":
+		err = e.serve(rest)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	default:
+		fmt.Fprintf(e.stderr, "sealcookie: unknown command %q (commands: decode, seal, keygen, serve, help)\n", cmd)
+		return exitUsage
+	}
+	return e.exit(args[0], err)
+}
+
+// exit reports err on stderr, on one line, and maps it to an exit status.
+func (e *env) exit(cmd string, err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(ue.msg))
+		}
+		return exitUsage
+	default:
+		fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(err.Error()))
+		return exitRejected
+	}
+}
+
+// usageError is a mistake in the arguments or the configuration: exit 2.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+// oneLine keeps a message on one line, whatever a wrapped error holds.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// newFlagSet returns a flag set for cmd whose errors come back to parse
+// instead of being printed or exiting.
+func newFlagSet(cmd string) *flag.FlagSet {
+	fs := flag.NewFlagSet("sealcookie "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses args with fs, allowing flags after positional arguments, and
+// returns the positional ones. -h prints the help on stdout and returns
+// flag.ErrHelp; a mistake prints it on stderr and returns a usage error.
+func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printHelp(e.stdout, fs, synopsis)
+				return nil, flag.ErrHelp
+			}
+			printHelp(e.stderr, fs, synopsis)
+			return nil, &usageError{msg: err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+		if len(pos) > 16 {
+			return nil, usagef("too many arguments")
+		}
+	}
+}
+
+// printHelp prints a command's synopsis and its flags, with --long names.
+func printHelp(w io.Writer, fs *flag.FlagSet, synopsis string) {
+	fmt.Fprintf(w, "usage: %s\n\noptions:\n", synopsis)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Usage == "" {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		fmt.Fprintf(w, "  --%s%s\n    \t%s\n", f.Name, name, strings.ReplaceAll(usage, "\n", "\n    \t"))
+	})
+}

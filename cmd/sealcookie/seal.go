@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
+)
+
+const sealSynopsis = `sealcookie seal [options] < data.json
+
+Seals session data (a JSON object on stdin) and prints the Set-Cookie lines a
+server would send (chunked when needed) or, with --value, the bare value.
+--format native (the default), h3v2, h3v1 or iron-session seal a session; iron
+prints a raw seal. gorilla is read-only.`
+
+type sealCmd struct {
+	options
+	value bool
+}
+
+// seal seals session data read from stdin.
+func (e *env) seal(args []string) error {
+	c := &sealCmd{}
+	fs := newFlagSet("seal")
+	c.addCommon(fs)
+	fs.BoolVar(&c.value, "value", false, "print the bare sealed value instead of Set-Cookie lines")
+	pos, err := e.parse(fs, sealSynopsis, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("seal reads the session data from stdin; it takes no arguments")
+	}
+	format, err := parseFormat(c.format)
+	if err != nil {
+		return err
+	}
+	if format == formatAuto {
+		format = formatNative
+	}
+	if format == formatGorilla {
+		return usagef("--format gorilla is read-only: sealcookie reads gorilla cookies to migrate them, and never writes them")
+	}
+	pw, err := c.needPassword(e)
+	if err != nil {
+		return err
+	}
+	raw, err := e.readInput(nil, maxInput)
+	if err != nil {
+		return err
+	}
+	data := json.RawMessage(strings.TrimSpace(raw))
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
+		return usagef("stdin must be a JSON object (the session data)")
+	}
+	if data, err = compactJSON(data); err != nil {
+		return usagef("stdin must be a JSON object (the session data)")
+	}
+	name := c.name
+	if name == "" {
+		name = defaultName(format)
+	}
+	s := &sealer{opts: &c.options, pw: pw, now: c.clock(e), name: name}
+	var lines []string
+	switch format {
+	case formatNative:
+		lines, err = s.native(data, c.value)
+	case formatH3v2, formatH3v1:
+		lines, err = s.h3(format, data, c.value)
+	case formatIronSession:
+		lines, err = s.ironSession(data, c.value)
+	case formatIron:
+		lines, err = s.iron(data)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, strings.Join(lines, "\n"))
+	return err
+}
+
+// sealer seals with the resolved options.
+type sealer struct {
+	opts *options
+	pw   iron.PasswordOption
+	now  func() time.Time
+	name string
+}
+
+// native seals a sealcookie session with a session.Manager: the lines are
+// exactly what a server with these options sends.
+func (s *sealer) native(data json.RawMessage, bare bool) ([]string, error) {
+	o := s.opts
+	keys, err := nativeKeys(s.pw, 1)
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := o.config.Cookie.attributes()
+	if err != nil {
+		return nil, err
+	}
+	cfg := session.Config[json.RawMessage]{
+		Name:   s.name,
+		Keys:   keys,
+		Clock:  s.now,
+		Cookie: attrs,
+	}
+	if o.maxAge.set {
+		cfg.MaxAge = o.maxAge.d
+	}
+	if o.idle.set {
+		cfg.IdleTimeout = o.idle.d
+		if o.idle.d == 0 {
+			cfg.IdleTimeout = -1
+		}
+	}
+	m, err := session.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if bare {
+		v, err := m.Encode(session.Envelope[json.RawMessage]{Data: data})
+		if err != nil {
+			return nil, err
+		}
+		return []string{v}, nil
+	}
+	return saveLines(m, data)
+}
+
+// saveLines is the Set-Cookie lines a Manager's Save writes for a new
+// session holding data.
+func saveLines(m *session.Manager[json.RawMessage], data json.RawMessage) ([]string, error) {
+	r, _ := http.NewRequest(http.MethodGet, "https://localhost/", nil)
+	sess := m.Get(r)
+	if err := sess.Update(func(d *json.RawMessage) { *d = data }); err != nil {
+		return nil, err
+	}
+	w := headerWriter{}
+	if err := sess.Save(w); err != nil {
+		return nil, err
+	}
+	return w["Set-Cookie"], nil
+}
+
+// headerWriter is the smallest http.ResponseWriter: Save only needs headers.
+type headerWriter http.Header
+
+func (h headerWriter) Header() http.Header         { return http.Header(h) }
+func (h headerWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (h headerWriter) WriteHeader(int)             {}
+
+// iron seals a raw iron seal of the data, as @hapi/iron's seal does.
+func (s *sealer) iron(data json.RawMessage) ([]string, error) {
+	cfg, err := iron.IronConfig(s.pw, s.opts.iterations, s.opts.ttl.d)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	c, err := iron.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	v, err := c.Seal(data, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return []string{v}, nil
+}
+
+// ironSession seals iron-session 8's cookie: the data sealed with a "~2"
+// suffix, and iron-session's cookie defaults (Max-Age ttl - 60 seconds).
+func (s *sealer) ironSession(data json.RawMessage, bare bool) ([]string, error) {
+	ttl := iron.IronSessionDefaultTTL
+	if s.opts.ttl.set {
+		ttl = s.opts.ttl.d
+	}
+	cfg, err := iron.IronSessionConfig(s.pw, ttl)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	c, err := iron.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	seal, err := c.Seal(data, s.now())
+	if err != nil {
+		return nil, err
+	}
+	v := iron.IronSessionValue(seal)
+	if bare {
+		return []string{v}, nil
+	}
+	attrs, err := s.opts.config.CookieOptions.attributes()
+	if err != nil {
+		return nil, err
+	}
+	attrs.MaxChunks = 1 // iron-session does not chunk
+	spec, err := cookie.New(s.name, attrs)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	maxAge := int(ttl/time.Second) - 60
+	if ttl == 0 {
+		maxAge = 2147483647 // iron-session's "never"
+	}
+	h := http.Header{}
+	if err := spec.Write(h, nil, v, s.now().Add(time.Duration(maxAge)*time.Second), maxAge); err != nil {
+		return nil, err
+	}
+	return h["Set-Cookie"], nil
+}
