@@ -10,6 +10,7 @@ import (
 	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/ids"
 	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/sealed/iron"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -25,26 +26,57 @@ const (
 // Config configures a Manager. Its zero value is safe except for Keys, which
 // are required; every other field documents what its zero value means. New
 // validates it once; the Manager keeps its own copy.
+//
+// Format chooses the wire format; the iron formats, for sharing sessions
+// with h3 or iron-session applications, take IronPassword instead of Keys
+// and change the meaning of a few fields, as their documentation says.
 type Config[T any] struct {
 	// Name is the cookie name and the sealing purpose: a value sealed under
 	// one name is rejected under another. "" means "__Host-session", or
 	// "session" when the cookie attributes rule the __Host- prefix out
-	// (InsecureDevelopment, a Domain, or a Path other than "/").
+	// (InsecureDevelopment, a Domain, or a Path other than "/"). With
+	// FormatH3 and FormatH3V1, "" means "h3"; FormatIronSession requires it.
 	Name string
 
 	// Keys seal and open sessions: Keys[0] seals, every key opens. At least
 	// one is required; see sealed.NewKeyring for the rules and the rotation
-	// procedure. Keys are derived once, in New.
+	// procedure. Keys are derived once, in New. The iron formats use
+	// IronPassword instead, and Keys must then be empty.
 	Keys []sealed.Key
+
+	// Format is the wire format: FormatNative (the zero value), or FormatH3,
+	// FormatH3V1 or FormatIronSession to be a peer of an h3 2.x, h3 1.x or
+	// iron-session 8 application sharing the cookie. See Format for the rules
+	// each one follows.
+	Format Format
+
+	// IronPassword is the password of the iron formats, in the form the
+	// JavaScript application writes its password option: a plain string, an
+	// {id: password} map, and for h3 an object with "id" and "secret" naming
+	// the password that seals (iron.ParsePasswordOption reads one from a file
+	// or an environment variable). For h3, an object without "secret" makes a
+	// read-only Manager whose Save fails, as h3 itself cannot seal with it;
+	// for iron-session the highest numeric id seals. Required with the iron
+	// formats, and must be empty with FormatNative.
+	IronPassword iron.PasswordOption
+
+	// NoLegacySealFallback, with FormatH3, stops reading h3 1.x's
+	// 1-iteration seals (h3's legacySealFallback: false). By default they
+	// are read, and re-sealed at 8192 iterations when they come from the
+	// cookie.
+	NoLegacySealFallback bool
 
 	// MaxAge is the absolute lifetime of a session, counted from its
 	// createdAt and enforced on every read. 0 means DefaultMaxAge (24 hours);
-	// at most MaxMaxAge.
+	// at most MaxMaxAge. With FormatH3 and FormatH3V1 a negative MaxAge
+	// leaves it unset, as h3 does by default; with FormatIronSession it is
+	// iron-session's ttl (see FormatIronSession).
 	MaxAge time.Duration
 
 	// IdleTimeout ends a session that has not been saved or touched for this
 	// long, counted from its lastSeenAt and enforced on every read. 0 means
-	// DefaultIdleTimeout (2 hours); negative disables it.
+	// DefaultIdleTimeout (2 hours); negative disables it. FormatH3V1 and
+	// FormatIronSession have none: it must be 0 or negative there.
 	IdleTimeout time.Duration
 
 	// RefreshAfter is how long after lastSeenAt a read re-seals the session
@@ -73,7 +105,8 @@ type Config[T any] struct {
 	// ClockSkew is the tolerance for clocks that differ across servers: a
 	// session sealed up to this far in the future is accepted, and expiry
 	// limits are extended by it. 0 means DefaultClockSkew (5 seconds);
-	// negative means none.
+	// negative means none. The iron formats apply no skew, as the libraries
+	// do, and require 0.
 	ClockSkew time.Duration
 
 	// Codec encodes the envelope. nil means encoding/json.
@@ -133,8 +166,9 @@ type LegacyReader[T any] interface {
 // different names work side by side on the same request.
 type Manager[T any] struct {
 	name         string
-	header       string // canonical header key, "" when disabled
-	ring         *sealed.Keyring
+	header       string          // canonical header key, "" when disabled
+	ring         *sealed.Keyring // nil in the iron formats
+	iron         *ironFormat     // nil in the native format
 	spec         *cookie.Spec
 	maxLen       int
 	maxAge       time.Duration
@@ -155,12 +189,22 @@ type ctxKey struct{ name string }
 
 // New validates c, derives its keys and returns a Manager.
 func New[T any](c Config[T]) (*Manager[T], error) {
-	if len(c.Keys) == 0 {
-		return nil, errors.New("session: Config.Keys is empty: at least one key is required")
-	}
-	ring, err := sealed.NewKeyring(c.Keys[0], c.Keys[1:]...)
-	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
+	var ring *sealed.Keyring
+	var ifmt *ironFormat
+	var ironMaxAge, ironIdle time.Duration
+	var err error
+	if c.Format == FormatNative {
+		if c.IronPassword.Plain != "" || c.IronPassword.Object != nil || c.NoLegacySealFallback {
+			return nil, errors.New("session: IronPassword and NoLegacySealFallback are for the iron formats; FormatNative takes Keys")
+		}
+		if len(c.Keys) == 0 {
+			return nil, errors.New("session: Config.Keys is empty: at least one key is required")
+		}
+		if ring, err = sealed.NewKeyring(c.Keys[0], c.Keys[1:]...); err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	} else if ifmt, ironMaxAge, ironIdle, err = newIronFormat(&c); err != nil {
+		return nil, err
 	}
 	name := c.Name
 	if name == "" {
@@ -177,6 +221,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 	m := &Manager[T]{
 		name:     name,
 		ring:     ring,
+		iron:     ifmt,
 		spec:     spec,
 		maxLen:   min(spec.MaxLen(), sealed.MaxLen),
 		maxAge:   c.MaxAge,
@@ -190,29 +235,33 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		legacy:   c.Legacy,
 		key:      &ctxKey{name: name},
 	}
-	switch {
-	case m.maxAge == 0:
-		m.maxAge = DefaultMaxAge
-	case m.maxAge < 0:
-		return nil, errors.New("session: MaxAge is negative; sessions always expire (0 means 24 hours)")
-	case m.maxAge > MaxMaxAge:
-		return nil, fmt.Errorf("session: MaxAge %v is over 400 days, the cap browsers put on cookie lifetimes", m.maxAge)
-	}
-	switch {
-	case m.idle == 0:
-		m.idle = DefaultIdleTimeout
-	case m.idle < 0:
-		m.idle = 0
+	if ifmt != nil {
+		m.maxAge, m.idle, m.skew = ironMaxAge, ironIdle, 0
+	} else {
+		switch {
+		case m.maxAge == 0:
+			m.maxAge = DefaultMaxAge
+		case m.maxAge < 0:
+			return nil, errors.New("session: MaxAge is negative; sessions always expire (0 means 24 hours)")
+		case m.maxAge > MaxMaxAge:
+			return nil, fmt.Errorf("session: MaxAge %v is over 400 days, the cap browsers put on cookie lifetimes", m.maxAge)
+		}
+		switch {
+		case m.idle == 0:
+			m.idle = DefaultIdleTimeout
+		case m.idle < 0:
+			m.idle = 0
+		}
+		switch {
+		case m.skew == 0:
+			m.skew = DefaultClockSkew
+		case m.skew < 0:
+			m.skew = 0
+		}
 	}
 	m.refreshAfter = c.RefreshAfter
 	if m.refreshAfter <= 0 {
 		m.refreshAfter = m.idle / 2
-	}
-	switch {
-	case m.skew == 0:
-		m.skew = DefaultClockSkew
-	case m.skew < 0:
-		m.skew = 0
 	}
 	if m.genID == nil {
 		m.genID = ids.UUIDv4
@@ -220,10 +269,25 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	if ifmt != nil {
+		// The JavaScript libraries read Date.now(): whole milliseconds.
+		clock := m.now
+		m.now = func() time.Time { return time.UnixMilli(clock().UnixMilli()) }
+	}
 	if m.codec == nil {
 		m.codec = JSON{}
 	}
-	if !c.DisableHeader {
+	switch {
+	case c.DisableHeader:
+	case c.Header == "" && c.Format == FormatIronSession:
+		// iron-session reads the cookie only.
+	case c.Header == "" && (c.Format == FormatH3 || c.Format == FormatH3V1):
+		h := h3HeaderName(name)
+		if !validHeaderName(h) {
+			return nil, fmt.Errorf("session: %q is not a valid header name", h)
+		}
+		m.header = http.CanonicalHeaderKey(h)
+	default:
 		h := c.Header
 		if h == "" {
 			base := name

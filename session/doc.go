@@ -65,6 +65,19 @@
 // too large, restores the data and returns ErrTooLarge with the size and the
 // limit, so a failure never surfaces when the response is written.
 //
+// # Sharing sessions with h3 and iron-session
+//
+// Config.Format makes a Manager a peer of a JavaScript application that shares
+// the session cookie: FormatH3 for h3 2.x (Nuxt 4, Nitro 3), FormatH3V1 for
+// h3 1.x (Nuxt 3), FormatIronSession for iron-session 8 (Next.js), with
+// Config.IronPassword holding that application's password option as it
+// writes it. Values are then iron "Fe26.2" seals (package sealed/iron), and
+// the library's own rules for expiry, sliding, re-sealing and cookie
+// attributes replace the native ones; Format lists them, and where we chose
+// to differ. Give MaxAge and IdleTimeout the application's values (a
+// negative one for an option it leaves unset). The native format stays the
+// default, and the better choice for sessions only Go reads.
+//
 // # Statelessness and revocation
 //
 // A sealed session cannot be revoked before it expires: a copy of a cleared

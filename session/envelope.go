@@ -59,15 +59,19 @@ func (JSON) Marshal(v any) ([]byte, error) { return json.Marshal(v) }
 func (JSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
 
 // expires returns when the envelope expires: the earlier of createdAt +
-// MaxAge and lastSeenAt + IdleTimeout.
+// MaxAge and lastSeenAt + IdleTimeout; the zero Time when neither is set
+// (only possible in the iron formats).
 func (m *Manager[T]) expires(e *Envelope[T]) time.Time {
-	exp := time.UnixMilli(e.CreatedAt).Add(m.maxAge)
+	var exp time.Time
+	if m.maxAge > 0 {
+		exp = time.UnixMilli(e.CreatedAt).Add(m.maxAge)
+	}
 	if m.idle > 0 {
 		last := e.LastSeenAt
 		if last == 0 {
 			last = e.CreatedAt
 		}
-		if idleExp := time.UnixMilli(last).Add(m.idle); idleExp.Before(exp) {
+		if idleExp := time.UnixMilli(last).Add(m.idle); exp.IsZero() || idleExp.Before(exp) {
 			exp = idleExp
 		}
 	}
@@ -77,6 +81,9 @@ func (m *Manager[T]) expires(e *Envelope[T]) time.Time {
 // check enforces the envelope rules at now: an id, a createdAt not in the
 // future, MaxAge and IdleTimeout, each with the clock-skew tolerance.
 func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
+	if m.iron != nil {
+		return m.checkIron(e, now)
+	}
 	if e.ID == "" || e.CreatedAt <= 0 || e.LastSeenAt < 0 {
 		return fmt.Errorf("%w: missing id or createdAt", ErrInvalid)
 	}
@@ -127,6 +134,9 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envel
 	if len(value) > m.maxLen {
 		return nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.maxLen)
 	}
+	if m.iron != nil {
+		return m.openIron(r, value, now, e, keep)
+	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	// The sealed expiry is the envelope's; the skew applies to it too.
@@ -138,13 +148,7 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envel
 		return nil, false, err
 	}
 	if err := m.codec.Unmarshal(pt, e); err != nil {
-		// The value was authentic, so this is a type or codec mismatch
-		// across a fleet: say where, never what (no plaintext in errors).
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, false, fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, te.Field, te.Value)
-		}
-		return nil, false, fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
+		return nil, false, decodeError(err)
 	}
 	if err := m.admit(r, e, now); err != nil {
 		return nil, false, err
@@ -156,23 +160,44 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envel
 	return kept, info.Stale, nil
 }
 
-// seal encodes and seals e, returning the value and its expiry.
-func (m *Manager[T]) seal(e *Envelope[T]) (string, time.Time, error) {
-	pt, err := m.codec.Marshal(e)
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("session: encoding the envelope: %w", err)
+// decodeError describes a failure to decode an authentic plaintext. The
+// value was authentic, so this is a type or codec mismatch across a fleet:
+// say where, never what (no plaintext in errors).
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, te.Field, te.Value)
 	}
-	if n := sealed.SealedLen(len(pt)); n > m.maxLen {
-		return "", time.Time{}, m.tooLarge(len(pt))
+	return fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
+}
+
+// seal encodes and seals e at now, returning the value and its cookie's
+// Expires and Max-Age.
+func (m *Manager[T]) seal(e *Envelope[T], now time.Time) (string, time.Time, int, error) {
+	pt, err := m.encode(e)
+	if err != nil {
+		return "", time.Time{}, 0, fmt.Errorf("session: encoding the envelope: %w", err)
+	}
+	if n := m.sealedLen(len(pt)); n > m.maxLen {
+		return "", time.Time{}, 0, m.tooLarge(len(pt))
+	}
+	return m.sealEncoded(pt, e, now)
+}
+
+// sealEncoded seals pt, the encoding of e, at now, returning the value and
+// its cookie's Expires and Max-Age.
+func (m *Manager[T]) sealEncoded(pt []byte, e *Envelope[T], now time.Time) (string, time.Time, int, error) {
+	if m.iron != nil {
+		return m.sealIron(pt, e, now)
 	}
 	exp := m.expires(e)
 	v, err := m.ring.SealString(pt, m.name, exp)
-	return v, exp, err
+	return v, exp, maxAgeSeconds(exp.Sub(now)), err
 }
 
 func (m *Manager[T]) tooLarge(plaintext int) error {
 	return fmt.Errorf("%w: the session encodes to %d bytes and seals to %d characters; the limit is %d characters (about %d bytes of JSON)",
-		ErrTooLarge, plaintext, sealed.SealedLen(plaintext), m.maxLen, m.maxLen/4*3-sealed.Overhead)
+		ErrTooLarge, plaintext, m.sealedLen(plaintext), m.maxLen, m.maxPlaintext())
 }
 
 // Encode seals an envelope into a value for carriers that are not net/http.
@@ -190,7 +215,7 @@ func (m *Manager[T]) Encode(e Envelope[T]) (string, error) {
 	if m.idle > 0 {
 		e.LastSeenAt = now.UnixMilli()
 	}
-	v, _, err := m.seal(&e)
+	v, _, _, err := m.seal(&e, now)
 	return v, err
 }
 

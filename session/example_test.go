@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -61,4 +63,36 @@ func Example() {
 	// __Host-cart true true true
 	// items=2 new=false
 	// X-Cart-Session items=2 new=false true
+}
+
+// A Manager in FormatH3 shares its cookie with an h3 (Nuxt, Nitro)
+// application configured with the same password and options.
+func Example_h3() {
+	m, err := session.New(session.Config[map[string]any]{
+		Format:       session.FormatH3,
+		IronPassword: iron.PasswordOption{Plain: "the h3 application's password, 32+ characters"},
+		MaxAge:       -1,               // h3's maxAge left unset
+		IdleTimeout:  30 * time.Minute, // h3's idleTimeout: 1800
+	})
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	s := m.Get(httptest.NewRequest("GET", "https://example.com/", nil))
+	if err := session.Merge(s, map[string]any{"user": "ada"}); err != nil {
+		panic(err)
+	}
+	if err := s.Save(rec); err != nil {
+		panic(err)
+	}
+	c := rec.Result().Cookies()[0]
+	fmt.Println(c.Name, strings.HasPrefix(c.Value, "Fe26.2**"), c.MaxAge == 0, m.HeaderName())
+
+	// The h3 application, or this Manager, reads it back.
+	next := httptest.NewRequest("GET", "https://example.com/", nil)
+	next.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	fmt.Println(m.Get(next).Data()["user"])
+	// Output:
+	// h3 true true X-H3-Session
+	// ada
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
-	"github.com/sealcookie/sealcookie/sealed"
 )
 
 // Source says where a request's session came from.
@@ -190,16 +189,19 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 		pt, stale, oerr := m.open(r, value, now, &s.env, true)
 		if oerr == nil {
 			s.good, s.encoded = pt, true
-			if m.needsRefresh(&s.env, now) {
-				s.dirty, s.encoded = true, false // Save slides lastSeenAt
+			if m.resealsOnRead(s.source) {
+				if m.needsRefresh(&s.env, now) {
+					s.dirty, s.encoded = true, false // Save slides lastSeenAt
+				}
+				s.dirty = s.dirty || stale
 			}
-			s.dirty = s.dirty || stale
 			return s
 		}
 		err = oerr
 	}
 	if err != nil {
-		s.discard = s.source == SourceCookie
+		// The iron formats leave a rejected cookie to the peer that may read it.
+		s.discard = s.source == SourceCookie && m.iron == nil
 		m.report(r, err)
 	}
 	s.reset(now)
@@ -218,7 +220,7 @@ func (s *Session[T]) migrate(r *http.Request, now time.Time) {
 	}
 	if err == nil {
 		e := Envelope[T]{ID: s.env.ID, CreatedAt: s.env.CreatedAt, Data: ls.Data}
-		if !ls.CreatedAt.IsZero() {
+		if !ls.CreatedAt.IsZero() && !m.plain() {
 			e.CreatedAt = ls.CreatedAt.UnixMilli()
 		}
 		if m.idle > 0 {
@@ -226,7 +228,7 @@ func (s *Session[T]) migrate(r *http.Request, now time.Time) {
 		}
 		if err = m.admit(r, &e, now); err == nil {
 			var pt []byte
-			if pt, err = m.codec.Marshal(&e); err == nil && sealed.SealedLen(len(pt)) > m.maxLen {
+			if pt, err = m.encode(&e); err == nil && m.sealedLen(len(pt)) > m.maxLen {
 				err = m.tooLarge(len(pt))
 			}
 			if err == nil {
@@ -254,14 +256,20 @@ func (m *Manager[T]) needsRefresh(e *Envelope[T], now time.Time) bool {
 	return now.Sub(time.UnixMilli(last)) > m.refreshAfter
 }
 
-// reset makes s a fresh, empty session with a new id.
+// reset makes s a fresh, empty session with a new id (none in
+// FormatIronSession).
 func (s *Session[T]) reset(now time.Time) {
-	s.env = Envelope[T]{ID: s.m.genID(), CreatedAt: now.UnixMilli()}
+	if s.m.plain() {
+		s.env = Envelope[T]{}
+	} else {
+		s.env = Envelope[T]{ID: s.m.genID(), CreatedAt: now.UnixMilli()}
+	}
 	s.isNew = true
 	s.good, s.encoded = nil, false
 }
 
-// ID returns the session id (a UUIDv4 unless Config.GenerateID says otherwise).
+// ID returns the session id (a UUIDv4 unless Config.GenerateID says
+// otherwise); "" in FormatIronSession, whose sessions have none.
 func (s *Session[T]) ID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -269,9 +277,13 @@ func (s *Session[T]) ID() string {
 }
 
 // CreatedAt returns when the session was created; MaxAge counts from here.
+// It is the zero Time in FormatIronSession, whose sessions carry no times.
 func (s *Session[T]) CreatedAt() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.env.CreatedAt == 0 {
+		return time.Time{}
+	}
 	return time.UnixMilli(s.env.CreatedAt)
 }
 
@@ -287,7 +299,9 @@ func (s *Session[T]) LastSeenAt() time.Time {
 }
 
 // ExpiresAt returns when the session ends unless it is saved again: the
-// earlier of createdAt + MaxAge and lastSeenAt + IdleTimeout.
+// earlier of createdAt + MaxAge and lastSeenAt + IdleTimeout. It is the zero
+// Time when neither limit applies (an h3 format with both unset) and in
+// FormatIronSession, where only the seal knows its expiration.
 func (s *Session[T]) ExpiresAt() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -334,8 +348,8 @@ func (s *Session[T]) Update(f func(data *T)) error {
 	if s.m.idle > 0 {
 		s.env.LastSeenAt = s.m.now().UnixMilli()
 	}
-	pt, err := s.m.codec.Marshal(&s.env)
-	if err == nil && len(pt) > 0 && sealed.SealedLen(len(pt)) > s.m.maxLen {
+	pt, err := s.m.encode(&s.env)
+	if err == nil && len(pt) > 0 && s.m.sealedLen(len(pt)) > s.m.maxLen {
 		err = s.m.tooLarge(len(pt))
 	} else if err != nil {
 		err = fmt.Errorf("session: encoding the envelope: %w", err)
@@ -355,7 +369,7 @@ func (s *Session[T]) rollback() {
 	s.env = Envelope[T]{ID: id, CreatedAt: created}
 	if s.good != nil {
 		var e Envelope[T]
-		if s.m.codec.Unmarshal(s.good, &e) == nil {
+		if s.m.decode(s.good, &e) == nil {
 			s.env = e
 		}
 	}
@@ -389,10 +403,15 @@ func (s *Session[T]) Touch() {
 
 // Regenerate gives the session a new id and createdAt, keeping its data, and
 // marks it for saving. Call it at login and at every change of privilege, so
-// an id seen before the change names nothing after it.
+// an id seen before the change names nothing after it. In
+// FormatIronSession, which has no id, it only marks the session for saving.
 func (s *Session[T]) Regenerate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.m.plain() {
+		s.dirty = true
+		return
+	}
 	now := s.m.now()
 	s.env.ID = s.m.genID()
 	s.env.CreatedAt = now.UnixMilli()
@@ -441,15 +460,15 @@ func (s *Session[T]) Save(w http.ResponseWriter) error {
 		}
 		var v string
 		var exp time.Time
+		var maxAge int
 		var err error
 		if s.encoded {
-			exp = m.expires(&s.env)
-			v, err = m.ring.SealString(s.good, m.name, exp)
+			v, exp, maxAge, err = m.sealEncoded(s.good, &s.env, now)
 		} else {
-			v, exp, err = m.seal(&s.env)
+			v, exp, maxAge, err = m.seal(&s.env, now)
 		}
 		if err == nil {
-			err = m.spec.Write(h, s.r, v, exp, maxAgeSeconds(exp.Sub(now)))
+			err = m.spec.Write(h, s.r, v, exp, maxAge)
 		}
 		if err != nil {
 			err = fmt.Errorf("saving: %w", err)
