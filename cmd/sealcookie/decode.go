@@ -260,7 +260,7 @@ func (d *decoder) decode(format string, in *input) (*decoded, error) {
 	case formatH3v2, formatH3v1:
 		return d.h3(format, in, name)
 	case formatIronSession:
-		return d.ironSession(in, name)
+		return d.viaIronManager(format, in, name)
 	case formatIron:
 		return d.iron(in)
 	case formatGorilla:
@@ -387,10 +387,10 @@ func (d *decoder) native(in *input, name string) (*decoded, error) {
 		Clock:         d.now,
 		OnError:       func(_ *http.Request, err error) { onErr = err },
 	}
-	if o.maxAge.set {
+	if o.maxAge.set && o.maxAge.d > 0 {
 		cfg.MaxAge = o.maxAge.d
 	}
-	if o.idle.set {
+	if o.idle.set && o.idle.d > 0 {
 		cfg.IdleTimeout = o.idle.d
 	}
 	m, err := session.New(cfg)
@@ -398,38 +398,12 @@ func (d *decoder) native(in *input, name string) (*decoded, error) {
 		return nil, usagef("%v", err)
 	}
 	res := &decoded{format: formatNative, name: m.Name()}
-	var env session.Envelope[json.RawMessage]
-	switch in.mode {
-	case modeValue:
-		e, err := m.Decode(in.value)
-		if err != nil {
-			return nil, err
-		}
-		env, res.value, res.source = *e, in.value, "the value given"
-	default:
-		r := in.request()
-		if in.mode == modeSessionHeader {
-			if m.HeaderName() == "" {
-				return nil, usagef("--session-header: the session header is disabled by --config-json")
-			}
-			r.Header.Set(m.HeaderName(), in.value)
-		}
-		s := m.Get(r)
-		if s.IsNew() {
-			if onErr != nil {
-				return nil, onErr
-			}
-			return nil, fmt.Errorf("%w: no %q cookie or %s header", errNoSession, m.Name(), m.HeaderName())
-		}
-		env = s.Envelope()
-		switch s.Source() {
-		case session.SourceHeader:
-			res.value = r.Header.Get(m.HeaderName())
-			res.source = "header " + m.HeaderName()
-		default:
-			res.value, res.chunks, _ = m.Cookie().Read(r)
-			res.source = fmt.Sprintf("cookie %q", m.Name())
-		}
+	env, err := d.viaManager(m, in, res, &onErr)
+	if errors.Is(err, sealed.ErrNotAuthentic) {
+		return nil, fmt.Errorf("%w; or sealed for another cookie name (native values are bound to theirs; this was %q, see --name)", err, m.Name())
+	}
+	if err != nil {
+		return nil, err
 	}
 	if info, err := sealed.Inspect(res.value); err == nil {
 		res.keyID = fmt.Sprint(info.KeyID)
@@ -641,7 +615,7 @@ func reason(err error) string {
 	case errors.Is(err, sealed.ErrUnknownKey):
 		return "unknown key id"
 	case errors.Is(err, sealed.ErrNotAuthentic):
-		return "not authentic: tampered with, another password, or sealed for another --name"
+		return "not authentic: tampered with, or another password"
 	case errors.Is(err, sealed.ErrTooLarge), errors.Is(err, cookie.ErrTooLarge), errors.Is(err, session.ErrTooLarge):
 		return "too large"
 	case errors.Is(err, session.ErrRevoked):

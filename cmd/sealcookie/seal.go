@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -72,10 +71,8 @@ func (e *env) seal(args []string) error {
 	switch format {
 	case formatNative:
 		lines, err = s.native(data, c.value)
-	case formatH3v2, formatH3v1:
+	case formatH3v2, formatH3v1, formatIronSession:
 		lines, err = s.h3(format, data, c.value)
-	case formatIronSession:
-		lines, err = s.ironSession(data, c.value)
 	case formatIron:
 		lines, err = s.iron(data)
 	}
@@ -172,47 +169,4 @@ func (s *sealer) iron(data json.RawMessage) ([]string, error) {
 		return nil, err
 	}
 	return []string{v}, nil
-}
-
-// ironSession seals iron-session 8's cookie: the data sealed with a "~2"
-// suffix, and iron-session's cookie defaults (Max-Age ttl - 60 seconds).
-func (s *sealer) ironSession(data json.RawMessage, bare bool) ([]string, error) {
-	ttl := iron.IronSessionDefaultTTL
-	if s.opts.ttl.set {
-		ttl = s.opts.ttl.d
-	}
-	cfg, err := iron.IronSessionConfig(s.pw, ttl)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	c, err := iron.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	seal, err := c.Seal(data, s.now())
-	if err != nil {
-		return nil, err
-	}
-	v := iron.IronSessionValue(seal)
-	if bare {
-		return []string{v}, nil
-	}
-	attrs, err := s.opts.config.CookieOptions.attributes()
-	if err != nil {
-		return nil, err
-	}
-	attrs.MaxChunks = 1 // iron-session does not chunk
-	spec, err := cookie.New(s.name, attrs)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	maxAge := int(ttl/time.Second) - 60
-	if ttl == 0 {
-		maxAge = 2147483647 // iron-session's "never"
-	}
-	h := http.Header{}
-	if err := spec.Write(h, nil, v, s.now().Add(time.Duration(maxAge)*time.Second), maxAge); err != nil {
-		return nil, err
-	}
-	return h["Set-Cookie"], nil
 }
