@@ -72,5 +72,5 @@ bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, p
 	cd internal/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node bench.mjs
 
 .PHONY: demo
-demo: ## run the demo server on 127.0.0.1:8080
-	$(GO) run ./cmd/sealcookie serve
+demo: ## run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
+	$(GO) run ./cmd/sealcookie serve $(DEMO_ARGS)

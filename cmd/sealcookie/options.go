@@ -205,15 +205,15 @@ func (c *cookieOptions) attributes() (cookie.Attributes, error) {
 
 // addCommon registers the options shared by decode and seal on fs.
 func (o *options) addCommon(fs *flag.FlagSet) {
-	fs.StringVar(&o.format, "format", "auto", "`FORMAT`: auto, native, h3v2, h3v1, iron, iron-session or gorilla")
+	fs.StringVar(&o.format, "format", "auto", "the format `F`: auto (the default, detected), native, h3v2, h3v1, iron, iron-session or gorilla")
 	fs.StringVar(&o.format, "producer", "auto", "") // the checker's spelling
 	fs.StringVar(&o.name, "name", "", "cookie `NAME` (also the sealing purpose of native sessions; h3: the session name)")
-	fs.Var(&o.maxAge, "max-age", "`S`econds: session max age (native, h3; gorilla: the store's MaxAge)")
-	fs.Var(&o.idle, "idle-timeout", "`S`econds: idle timeout (native, h3 2.x)")
-	fs.Var(&o.ttl, "ttl", "`S`econds: seal lifetime (iron-session, iron)")
+	fs.Var(&o.maxAge, "max-age", "session max age: `S` seconds (native, h3; gorilla: the store's MaxAge)")
+	fs.Var(&o.idle, "idle-timeout", "idle timeout: `S` seconds (native, h3 2.x)")
+	fs.Var(&o.ttl, "ttl", "seal lifetime: `S` seconds (iron-session's ttl; iron)")
 	fs.IntVar(&o.iterations, "iterations", 0, "PBKDF2 iteration count `N` (iron only; default 1, h3 2.x uses 8192)")
-	fs.Var(&o.now, "now", "the clock, in Unix milliseconds (`MS`)")
-	fs.Var(&o.config, "config-json", "extra library configuration `JSON`: {\"sessionHeader\":false}, {\"legacySealFallback\":false}, {\"cookie\":{...}}")
+	fs.Var(&o.now, "now", "the clock: `MS` milliseconds since 1970 (default: now)")
+	fs.Var(&o.config, "config-json", "extra library configuration, as `JSON`: {\"sessionHeader\":false}, {\"legacySealFallback\":false}, {\"cookie\":{...}}")
 	o.addPassword(fs)
 }
 

@@ -29,6 +29,7 @@ usage:
   sealcookie keygen [--id N]            print a fresh random password for the keyring
   sealcookie serve  [--addr 127.0.0.1:8080] [password options]
                                         run the demo web app
+  sealcookie help [CMD]                 this text, or a command's options
 
 Passwords: --password-file F | --password-env VAR | --password-json J, else the
 SEALCOOKIE_PASSWORD environment variable (--password P works, with a warning:
@@ -77,6 +78,9 @@ func (e *env) run(args []string) int {
 	case "serve":
 		err = e.serve(rest)
 	case "help", "-h", "-help", "--help":
+		if len(rest) == 1 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
+			return e.run([]string{rest[0], "-h"}) // help CMD
+		}
 		fmt.Fprint(e.stdout, usageText)
 		return exitOK
 	default:
@@ -140,10 +144,14 @@ func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string,
 			printHelp(e.stderr, fs, synopsis)
 			return nil, &usageError{msg: err.Error()}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if len(rest) == 0 {
 			return pos, nil
 		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil // everything after "--" is an argument
+		}
+		args = rest
 		pos = append(pos, args[0])
 		args = args[1:]
 		if len(pos) > 16 {

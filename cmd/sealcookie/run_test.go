@@ -83,6 +83,10 @@ func TestRunErrors(t *testing.T) {
 		{"unknown command", nil, "", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"help", nil, "", []string{"help"}, 0, ""},
 		{"decode help", nil, "", []string{"decode", "-h"}, 0, ""},
+		{"help decode", nil, "", []string{"help", "decode"}, 0, ""},
+		{"help unknown", nil, "", []string{"help", "frobnicate"}, 2, "unknown command"},
+		{"value after --", withPassword, "", []string{"decode", "--now", nowArg(time.Minute), "--", native}, 0, ""},
+		{"flag after --", withPassword, "", []string{"decode", "--", "--explain"}, 1, "malformed"},
 		{"unknown flag", withPassword, native, []string{"decode", "--frobnicate"}, 2, "flag provided but not defined"},
 
 		// passwords

@@ -31,9 +31,9 @@ func (e *env) serve(args []string) error {
 	c := &serveCmd{}
 	fs := newFlagSet("serve")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `ADDR`, a loopback address (port 0 picks a free port)")
-	fs.StringVar(&c.insecure, "insecure-cookies", "auto", "drop the cookies' Secure attribute: `auto` (yes: plain http on loopback), true or false")
-	fs.Var(&c.maxAge, "max-age", "session max age in `S`econds (default 24 hours)")
-	fs.Var(&c.idle, "idle-timeout", "session idle timeout in `S`econds (default 2 hours)")
+	fs.StringVar(&c.insecure, "insecure-cookies", "auto", "drop the cookies' Secure attribute: `auto` (the default: yes, since the demo is plain http on loopback), true or false")
+	fs.Var(&c.maxAge, "max-age", "session max age: `S` seconds (default 24 hours)")
+	fs.Var(&c.idle, "idle-timeout", "idle timeout: `S` seconds (default 2 hours)")
 	c.addPassword(fs)
 	pos, err := e.parse(fs, serveSynopsis, args)
 	if err != nil {
