@@ -129,6 +129,12 @@ func (d *demo) handler() http.Handler {
 	mux.HandleFunc("POST /large", d.large)
 	mux.HandleFunc("POST /shrink", d.shrink)
 	mux.HandleFunc("GET /inspect", d.inspect)
+	// A route that never touches the session: the baseline of `make load`
+	// (the middleware loads lazily, so it costs nothing here).
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
 	return httpx.Middleware(d.m)(securityHeaders(mux))
 }
 
