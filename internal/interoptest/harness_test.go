@@ -1,0 +1,310 @@
+package interoptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sealcookie/sealcookie/internal/vectors"
+	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
+)
+
+// pinned are the versions internal/node/package.json pins.
+var pinned = map[string]string{"h3": "2.0.8", "h3v1": "1.15.11", "iron-session": "8.0.4"}
+
+// nodeTimeout bounds one run of verify.mjs.
+const nodeTimeout = 60 * time.Second
+
+// job is one request to verify.mjs (see its header comment).
+type job struct {
+	Op          string            `json:"op"`  // read, update, clear
+	Lib         string            `json:"lib"` // h3v2, h3v1, iron-session
+	Password    any               `json:"password"`
+	Name        string            `json:"name,omitempty"`
+	MaxAge      int64             `json:"maxAge,omitempty"`
+	IdleTimeout int64             `json:"idleTimeout,omitempty"`
+	TTL         int64             `json:"ttl,omitempty"`
+	Config      map[string]any    `json:"config,omitempty"`
+	Now         int64             `json:"now,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	Data        map[string]any    `json:"data,omitempty"`
+}
+
+// result is verify.mjs's answer to a job.
+type result struct {
+	OK        bool            `json:"ok"`
+	Error     string          `json:"error"`
+	Status    int             `json:"status"`
+	Session   json.RawMessage `json:"session"`
+	Fresh     bool            `json:"fresh"`
+	Reason    string          `json:"reason"`
+	SetCookie []string        `json:"setCookie"`
+}
+
+var (
+	versionsOnce sync.Once
+	versionsErr  error
+)
+
+// nodeDir returns internal/node when node and the pinned packages are
+// there. Otherwise it fails the test in CI and skips it elsewhere, saying why.
+func nodeDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(vectors.ModuleRoot(t), "internal", "node")
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH"
+	} else {
+		for pkg := range pinned {
+			if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
+				missing = "internal/node/node_modules has no " + pkg + " (run: npm ci --prefix internal/node)"
+				break
+			}
+		}
+	}
+	if missing != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("live interop round trips with h3 and iron-session cannot run in CI: %s", missing)
+		}
+		t.Skipf("skipping the live interop round trips with h3 and iron-session: %s (in CI this fails)", missing)
+	}
+	versionsOnce.Do(func() { versionsErr = checkVersions(dir) })
+	if versionsErr != nil {
+		t.Fatal(versionsErr)
+	}
+	return dir
+}
+
+func checkVersions(dir string) error {
+	out, err := runScript(dir, nil, "--versions")
+	if err != nil {
+		return err
+	}
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		return fmt.Errorf("verify.mjs --versions: %v", err)
+	}
+	for pkg, want := range pinned {
+		if got[pkg] != want {
+			return fmt.Errorf("internal/node has %s %s installed, package.json pins %s: run npm ci --prefix internal/node", pkg, got[pkg], want)
+		}
+	}
+	return nil
+}
+
+func runScript(dir string, stdin []byte, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", append([]string{"verify.mjs"}, args...)...)
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("node verify.mjs %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.Bytes(), nil
+}
+
+// run runs jobs in one Node process and returns their results.
+func run(t *testing.T, jobs ...job) []result {
+	t.Helper()
+	dir := nodeDir(t)
+	in, err := json.Marshal(jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runScript(dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res []result
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("verify.mjs output: %v", err)
+	}
+	if len(res) != len(jobs) {
+		t.Fatalf("verify.mjs answered %d jobs of %d", len(res), len(jobs))
+	}
+	return res
+}
+
+// run1 runs one job and fails the test if the library threw.
+func run1(t *testing.T, j job) result {
+	t.Helper()
+	r := run(t, j)[0]
+	if !r.OK {
+		t.Fatalf("%s %s: %s", j.Lib, j.Op, r.Error)
+	}
+	return r
+}
+
+// Data is the session type of the round trips: any JSON object.
+type Data = map[string]any
+
+// t0 is the clock both sides see, Unix milliseconds.
+const t0 = int64(1768471200000) // 2026-01-15T10:00:00Z
+
+// clock is a settable clock for a Manager.
+type clock struct {
+	mu sync.Mutex
+	ms int64
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.UnixMilli(c.ms)
+}
+
+func (c *clock) set(ms int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ms = ms
+}
+
+// peer is our side: a Manager with its clock and what OnError heard.
+type peer struct {
+	m    *session.Manager[Data]
+	clk  *clock
+	mu   sync.Mutex
+	errs []error
+}
+
+func newPeer(t *testing.T, c session.Config[Data]) *peer {
+	t.Helper()
+	p := &peer{clk: &clock{ms: t0}}
+	c.Clock = p.clk.now
+	c.OnError = func(_ *http.Request, err error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.errs = append(p.errs, err)
+	}
+	m, err := session.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.m = m
+	return p
+}
+
+func (p *peer) takeErrors() []error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.errs
+	p.errs = nil
+	return e
+}
+
+// do runs one request at ms through the Manager: it gets the session,
+// lets handle change it, saves, and returns the session and the Set-Cookie lines.
+func (p *peer) do(t *testing.T, ms int64, headers map[string]string, handle func(*session.Session[Data])) (*session.Session[Data], *httptest.ResponseRecorder) {
+	t.Helper()
+	p.clk.set(ms)
+	r := httptest.NewRequest("GET", "https://example.com/", nil)
+	for k, v := range headers {
+		r.Header.Set(k, v)
+	}
+	s := p.m.Get(r)
+	if handle != nil {
+		handle(s)
+	}
+	rec := httptest.NewRecorder()
+	if err := s.Save(rec); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	return s, rec
+}
+
+// write saves data in a new session at ms and returns the Cookie header a
+// browser sends back.
+func (p *peer) write(t *testing.T, ms int64, data Data) (string, *session.Session[Data]) {
+	t.Helper()
+	s, rec := p.do(t, ms, nil, func(s *session.Session[Data]) {
+		if err := s.Update(func(d *Data) { *d = data }); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h := jar(t, "", rec.Header()["Set-Cookie"])
+	if h == "" {
+		t.Fatal("no session cookie written")
+	}
+	return h, s
+}
+
+func cookie(h string) map[string]string { return map[string]string{"Cookie": h} }
+
+// jar applies Set-Cookie lines to a Cookie header, as a browser would.
+func jar(t *testing.T, before string, lines []string) string {
+	t.Helper()
+	var names []string
+	vals := map[string]string{}
+	set := func(name, value string) {
+		if _, ok := vals[name]; !ok {
+			names = append(names, name)
+		}
+		vals[name] = value
+	}
+	for _, p := range strings.Split(before, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok {
+			set(k, v)
+		}
+	}
+	for _, l := range lines {
+		c, err := http.ParseSetCookie(l)
+		if err != nil {
+			t.Fatalf("Set-Cookie line: %v", err)
+		}
+		set(c.Name, c.Value)
+		if c.Value == "" || c.MaxAge < 0 {
+			delete(vals, c.Name)
+		}
+	}
+	var parts []string
+	for _, n := range names {
+		if v, ok := vals[n]; ok {
+			parts = append(parts, n+"="+v)
+			delete(vals, n)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// envelope decodes h3's session JSON.
+func envelope(t *testing.T, raw json.RawMessage) session.Envelope[Data] {
+	t.Helper()
+	var e session.Envelope[Data]
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("h3 session %s: %v", raw, err)
+	}
+	return e
+}
+
+func data(t *testing.T, raw json.RawMessage) Data {
+	t.Helper()
+	var d Data
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("iron-session data %s: %v", raw, err)
+	}
+	return d
+}
+
+func pw(p string) iron.PasswordOption { return iron.PasswordOption{Plain: p} }
+
+func pwObject(kv ...string) (iron.PasswordOption, map[string]string) {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return iron.PasswordOption{Object: m}, m
+}

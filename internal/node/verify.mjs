@@ -1,0 +1,211 @@
+// verify.mjs — runs sealcookie's JavaScript peers for the Go interop tests
+// (internal/interoptest): real h3 2.0.8 and h3 1.15.11 apps and real
+// iron-session 8.0.4 sessions, pinned in package.json, handle requests that
+// carry the cookies or headers Go wrote, and write cookies for Go to read.
+//
+//   node verify.mjs < jobs.json     runs a JSON array of jobs, prints a JSON array of results
+//   node verify.mjs --versions      prints the versions of the packages it loads
+//
+// A job:
+//
+//   {
+//     "op":      "read" | "update" | "clear",
+//     "lib":     "h3v2" | "h3v1" | "iron-session",
+//     "password": "…" | {"1": "…", "2": "…"} | {"id": "2", "secret": "…", …},
+//     "name":    session name (h3, default "h3") or cookieName (iron-session, required),
+//     "maxAge", "idleTimeout" (h3, seconds), "ttl" (iron-session, seconds),
+//     "config":  extra library options merged in ({"legacySealFallback": false},
+//                {"sessionHeader": false}, {"cookie": {…}}, iron-session {"cookieOptions": {…}}),
+//     "now":     the Unix milliseconds Date.now() returns during the job (default: the real clock),
+//     "headers": request headers, e.g. {"cookie": "h3=…", "x-h3-session": "…"},
+//     "data":    for "update": the object merged into the session's data
+//   }
+//
+// read:   h3's getSession (which re-seals a legacy or sliding session as h3
+//         does), iron-session's getIronSession.
+// update: h3's useSession + update(data); iron-session Object.assign + save().
+// clear:  h3's clearSession; iron-session destroy().
+//
+// A result: {"ok": true, "session": …, "fresh": bool, "reason": "…", "status": n,
+// "setCookie": ["…", …]}. For h3, session is {id, createdAt, data, lastSeenAt?}
+// as the library holds it, fresh is true when h3 started a new session (no
+// value, or one it rejected: reason then gives h3's own error message); for
+// iron-session, session is the data object (iron-session swallows most errors
+// into {}). {"ok": false, "error": "…"} reports a job that threw. Requests
+// go to the apps in-process: nothing listens on a socket.
+//
+// Exit status: 0 when every job ran (each result says what the library did),
+// 2 for bad input.
+
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import * as h3 from "h3";
+import * as h3v1 from "h3v1";
+import { getIronSession } from "iron-session";
+
+const realNow = Date.now;
+
+function fail(msg) {
+  process.stderr.write(`verify.mjs: ${msg}\n`);
+  process.exit(2);
+}
+
+function version(pkg) {
+  const url = new URL(`node_modules/${pkg}/package.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")).version;
+}
+
+// withClock runs fn with Date.now() fixed at ms (when given): every library
+// reads the time through it.
+async function withClock(ms, fn) {
+  if (ms === undefined || ms === null) return fn();
+  if (!Number.isSafeInteger(ms)) throw new Error("now must be an integer number of milliseconds");
+  Date.now = () => ms;
+  try {
+    return await fn();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+const plain = (v) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+
+// ---------------------------------------------------------------------------
+// h3 (both majors): one app per job, three routes.
+
+function h3Config(job, probe) {
+  const cfg = { ...(job.config || {}), password: job.password };
+  if (job.name !== undefined) cfg.name = job.name;
+  if (job.maxAge !== undefined) cfg.maxAge = job.maxAge;
+  if (job.idleTimeout !== undefined) cfg.idleTimeout = job.idleTimeout;
+  // h3 calls generateId exactly when it starts a new session.
+  cfg.generateId = () => {
+    probe.fresh = true;
+    return randomUUID();
+  };
+  return cfg;
+}
+
+// sealedInput is the value h3 looks at: the session header when sent and
+// not empty, else the cookie (h3 v2 reassembles chunks).
+function sealedInput(lib, event, cfg) {
+  const name = cfg.name || "h3";
+  if (cfg.sessionHeader !== false) {
+    const header = typeof cfg.sessionHeader === "string" ? cfg.sessionHeader : `x-${name.toLowerCase()}-session`;
+    const v = lib === "h3v2" ? event.req.headers.get(header) : h3v1.getRequestHeader(event, header);
+    if (v) return v;
+  }
+  return lib === "h3v2" ? h3.getChunkedCookie(event, name) : h3v1.getCookie(event, name);
+}
+
+async function whyRejected(lib, event, cfg) {
+  const value = sealedInput(lib, event, cfg);
+  if (!value) return "no session value in the request";
+  try {
+    await (lib === "h3v2" ? h3.unsealSession(event, cfg, value) : h3v1.unsealSession(event, cfg, value));
+    return "accepted on a second look";
+  } catch (e) {
+    return String(e?.message || e);
+  }
+}
+
+async function runH3(job) {
+  const lib = job.lib;
+  const probe = { fresh: false };
+  const cfg = h3Config(job, probe);
+  const name = cfg.name || "h3";
+  const handle = async (event) => {
+    const api = lib === "h3v2" ? h3 : h3v1;
+    let session;
+    if (job.op === "read") {
+      session = await api.getSession(event, cfg);
+    } else if (job.op === "update") {
+      const s = await api.useSession(event, cfg);
+      await s.update(job.data || {});
+      session = (lib === "h3v2" ? h3.getEventContext(event) : event.context).sessions[name];
+    } else {
+      await api.clearSession(event, cfg);
+      session = null;
+    }
+    const reason = probe.fresh ? await whyRejected(lib, event, cfg) : null;
+    return { session: plain(session), fresh: probe.fresh, reason };
+  };
+
+  let app, fetchApp;
+  if (lib === "h3v2") {
+    app = new h3.H3({ silent: true });
+    app.all("/", handle);
+    fetchApp = (req) => app.fetch(req);
+  } else {
+    app = h3v1.createApp();
+    app.use("/", h3v1.eventHandler(handle));
+    fetchApp = h3v1.toWebHandler(app);
+  }
+  const res = await fetchApp(new Request("http://localhost/", { method: "POST", headers: job.headers || {} }));
+  const body = await res.json();
+  const out = { ok: res.status === 200, status: res.status, setCookie: res.headers.getSetCookie() };
+  if (res.status !== 200) return { ...out, error: body?.message || `HTTP ${res.status}` };
+  return { ...out, ...body };
+}
+
+// ---------------------------------------------------------------------------
+// iron-session: getIronSession(Request, {headers}, options).
+
+async function runIronSession(job) {
+  if (!job.name) throw new Error("iron-session needs a name (cookieName)");
+  const opts = { ...(job.config || {}), cookieName: job.name, password: job.password };
+  if (job.ttl !== undefined) opts.ttl = job.ttl;
+  const req = new Request("http://localhost/", { headers: job.headers || {} });
+  const res = { headers: new Headers() };
+  const session = await getIronSession(req, res, opts);
+  if (job.op === "update") {
+    Object.assign(session, job.data || {});
+    await session.save();
+  } else if (job.op === "clear") {
+    session.destroy();
+  }
+  return { ok: true, status: 200, session: plain({ ...session }), fresh: Object.keys(session).length === 0, setCookie: res.headers.getSetCookie() };
+}
+
+// ---------------------------------------------------------------------------
+
+async function run(job) {
+  if (!job || typeof job !== "object") throw new Error("a job must be an object");
+  if (!["read", "update", "clear"].includes(job.op)) throw new Error(`unknown op ${JSON.stringify(job.op)}`);
+  switch (job.lib) {
+    case "h3v2":
+    case "h3v1":
+      return runH3(job);
+    case "iron-session":
+      return runIronSession(job);
+  }
+  throw new Error(`unknown lib ${JSON.stringify(job.lib)}`);
+}
+
+if (process.argv[2] === "--versions") {
+  const v = { node: process.version, h3: version("h3"), h3v1: version("h3v1"), "iron-session": version("iron-session") };
+  process.stdout.write(JSON.stringify(v) + "\n");
+  process.exit(0);
+}
+if (process.argv.length > 2) fail(`unexpected arguments ${process.argv.slice(2).join(" ")}; usage: node verify.mjs < jobs.json`);
+
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+let jobs;
+try {
+  jobs = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+} catch (e) {
+  fail(`stdin is not JSON: ${e.message}`);
+}
+if (!Array.isArray(jobs)) fail("stdin must be a JSON array of jobs");
+
+const results = [];
+for (const job of jobs) {
+  try {
+    results.push(await withClock(job?.now, () => run(job)));
+  } catch (e) {
+    results.push({ ok: false, error: String(e?.message || e) });
+  }
+}
+process.stdout.write(JSON.stringify(results) + "\n");
