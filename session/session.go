@@ -191,7 +191,9 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 			s.good, s.encoded = pt, true
 			if m.resealsOnRead(s.source) {
 				if m.needsRefresh(&s.env, now) {
-					s.dirty, s.encoded = true, false // Save slides lastSeenAt
+					// Slide now, so the handler sees the lastSeenAt that Save writes (as h3 does).
+					s.env.LastSeenAt = now.UnixMilli()
+					s.dirty, s.encoded = true, false
 				}
 				s.dirty = s.dirty || stale
 			}

@@ -414,6 +414,9 @@ func TestIdleSlide(t *testing.T) {
 		if !s.Pending() {
 			t.Error("a read past half the idle window is not pending")
 		}
+		if want := t0.Add(16 * time.Minute); !s.LastSeenAt().Equal(want) {
+			t.Errorf("handler sees lastSeenAt %v, want the slid %v", s.LastSeenAt(), want)
+		}
 	}), "app")
 	got, err := f.m.Decode(c2.Value)
 	if err != nil || got.LastSeenAt != t0.Add(16*time.Minute).UnixMilli() || got.Data.Name != "ada" {
