@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sealcookie/sealcookie/internal/token"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -119,7 +120,7 @@ func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error)
 	}
 	seen := map[string]bool{}
 	add := func(name string) error {
-		if !validHeaderName(name) {
+		if !token.Valid(name) {
 			return fmt.Errorf("httpx: %q is not a valid header name", name)
 		}
 		if reservedHeaders[normHeader(name)] {
@@ -260,19 +261,6 @@ var reservedHeaders = map[string]bool{
 // case, with '_' read as '-'.
 func normHeader(name string) string {
 	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
-}
-
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // validHeaderValue reports whether v can be sent as a header value: no

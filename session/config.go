@@ -9,6 +9,7 @@ import (
 
 	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/ids"
+	"github.com/sealcookie/sealcookie/internal/token"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 )
@@ -283,7 +284,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		// iron-session reads the cookie only.
 	case c.Header == "" && (c.Format == FormatH3 || c.Format == FormatH3V1):
 		h := h3HeaderName(name)
-		if !validHeaderName(h) {
+		if !token.Valid(h) {
 			return nil, fmt.Errorf("session: %q is not a valid header name", h)
 		}
 		m.header = http.CanonicalHeaderKey(h)
@@ -298,25 +299,12 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 			}
 			h = "X-" + base + "-Session"
 		}
-		if !validHeaderName(h) {
+		if !token.Valid(h) {
 			return nil, fmt.Errorf("session: %q is not a valid header name", h)
 		}
 		m.header = http.CanonicalHeaderKey(h)
 	}
 	return m, nil
-}
-
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // Name returns the cookie name, which is also the sealing purpose.

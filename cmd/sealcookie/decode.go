@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/token"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
@@ -156,7 +157,7 @@ func parseInput(mode inputMode, raw string, now time.Time) (*input, error) {
 			return nil, usagef("--request-headers-json: stdin must be a JSON object of strings (%s)", jsonProblem(err))
 		}
 		for k, v := range h {
-			if !validHeaderName(k) {
+			if !token.Valid(k) {
 				return nil, usagef("--request-headers-json: %q is not a header name", k)
 			}
 			in.header.Add(k, v)
@@ -209,19 +210,6 @@ func slicesDelete(s []string, v string) []string {
 		}
 	}
 	return out
-}
-
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // request builds the request a server would see for the input's headers.
