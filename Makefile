@@ -74,3 +74,11 @@ bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, p
 .PHONY: demo
 demo: ## run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
 	$(GO) run ./cmd/sealcookie serve $(DEMO_ARGS)
+
+LOAD_DURATION    ?= 10s
+LOAD_THREADS     ?= 2
+LOAD_CONNECTIONS ?= 32
+
+.PHONY: load
+load: ## wrk against sealcookie serve: requests/second of GET / (a session) beside GET /healthz (installs wrk)
+	GO=$(GO) LOAD_DURATION=$(LOAD_DURATION) LOAD_THREADS=$(LOAD_THREADS) LOAD_CONNECTIONS=$(LOAD_CONNECTIONS) bash internal/load/load.sh
