@@ -13,8 +13,12 @@ const layoutTemplate = `<!doctype html>
 * { box-sizing: border-box; }
 body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 header { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem 1rem; border-bottom: 1px solid var(--line); padding-bottom: .8rem; margin-bottom: 1.5rem; }
-header strong { margin-right: auto; font-size: 1.1rem; }
-nav a { margin-right: .9rem; }
+header strong { font-size: 1.1rem; }
+header nav { order: 2; flex-basis: 100%; }
+header .who, header > a { margin-left: auto; }
+nav a { margin-right: .8rem; }
+header .who { display: flex; align-items: center; gap: .6rem; white-space: nowrap; }
+header button { padding: .2rem .6rem; font-size: .9rem; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 h1 { font-size: 1.6rem; margin: 0 0 .8rem; }
@@ -37,8 +41,8 @@ pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px
 <header>
 <strong>sealcookie demo</strong>
 <nav><a href="/">Counter</a><a href="/account">Account</a><a href="/inspect">Inspect</a><a href="/api/auth/session">Session JSON</a></nav>
-{{if .User}}<span class="muted">signed in as <b>{{.User}}</b></span>
-<form class="inline" method="post" action="/auth/logout"><button class="secondary">Log out</button></form>
+{{if .User}}<span class="who"><span class="muted">signed in as <b>{{.User}}</b></span>
+<form class="inline" method="post" action="/auth/logout"><button class="secondary">Log out</button></form></span>
 {{else}}<a href="/auth/login">Log in</a>{{end}}
 </header>
 <main>
