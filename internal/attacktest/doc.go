@@ -52,4 +52,8 @@
 //	logout replay without Validate                 ACCEPTED until it expires: a sealed cookie is a bearer token
 //	                                               and the server keeps no state to revoke it
 //	logout replay with a Validate epoch check      fresh session; session.ErrRevoked; cookie deleted
+//
+// rotation_test.go runs a fleet of three servers through a key rotation while
+// 64 clients keep their sessions; ROTATION.md, beside this file, is the
+// operator's procedure it follows.
 package attacktest
