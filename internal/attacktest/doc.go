@@ -55,5 +55,7 @@
 //
 // rotation_test.go runs a fleet of three servers through a key rotation while
 // 64 clients keep their sessions; ROTATION.md, beside this file, is the
-// operator's procedure it follows.
+// operator's procedure it follows. load_test.go runs 64 concurrent clients,
+// each with its own cookie jar, through read-modify-write requests (run it
+// with -race).
 package attacktest
