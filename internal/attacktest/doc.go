@@ -54,8 +54,8 @@
 //	logout replay with a Validate epoch check      fresh session; session.ErrRevoked; cookie deleted
 //
 // rotation_test.go runs a fleet of three servers through a key rotation while
-// 64 clients keep their sessions; ROTATION.md, beside this file, is the
-// operator's procedure it follows. load_test.go runs 64 concurrent clients,
+// 64 clients keep their sessions, following the operator's procedure in the
+// README ("Rotating keys across a fleet"). load_test.go runs 64 concurrent clients,
 // each with its own cookie jar, through read-modify-write requests (run it
 // with -race).
 package attacktest

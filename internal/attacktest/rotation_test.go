@@ -190,7 +190,7 @@ func (fc *fleetClient) value(u *url.URL) string {
 }
 
 // TestFleetRotation rotates the password of a fleet of three servers, the
-// way ROTATION.md tells an operator to, while 64 clients keep using their
+// way the README's "Rotating keys across a fleet" tells an operator to, while 64 clients keep using their
 // sessions through a round-robin balancer:
 //
 //	stage 0  every server: [old]
