@@ -95,7 +95,10 @@ func limitAEAD(b *testing.B) (seal func(pt []byte) string, open func(dst []byte,
 
 func init() { gob.Register(testpayload.Data{}) } // gorilla/sessions stores values with gob
 
-func BenchmarkDecode(b *testing.B) {
+// BenchmarkLoad: a request carrying the session cookie → its typed data
+// (Manager.Get: cookie parse, open, JSON decode), beside the limit without
+// any HTTP and gorilla/sessions reading the same request.
+func BenchmarkLoad(b *testing.B) {
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		env := benchPayload(b, name)
 		b.Run(name+"/sealcookie", func(b *testing.B) {
@@ -170,6 +173,50 @@ func BenchmarkDecode(b *testing.B) {
 			if got.UserID != env.Data.UserID {
 				b.Fatal("decode failed")
 			}
+		})
+	}
+}
+
+// BenchmarkDecode: a cookie value → the typed envelope (Manager.Decode, every
+// rule enforced), the same work as limit-json's open.
+func BenchmarkDecode(b *testing.B) {
+	for _, name := range []string{testpayload.Small, testpayload.Large} {
+		env := benchPayload(b, name)
+		b.Run(name+"/sealcookie", func(b *testing.B) {
+			m, _ := benchManager(b, nil)
+			v, err := m.Encode(session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var got *session.Envelope[testpayload.Data]
+			for b.Loop() {
+				if got, err = m.Decode(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if got.Data.UserID != env.Data.UserID {
+				b.Fatal("decode lost the data")
+			}
+			b.ReportMetric(float64(len(v)), "chars")
+		})
+		b.Run(name+"/limit-json", func(b *testing.B) {
+			seal, open := limitAEAD(b)
+			pt, _ := json.Marshal(env)
+			v := seal(pt)
+			dst := make([]byte, 0, 64<<10)
+			b.ReportAllocs()
+			var got testpayload.Envelope
+			for b.Loop() {
+				got = testpayload.Envelope{}
+				if err := json.Unmarshal(open(dst, v), &got); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if got.Data.UserID != env.Data.UserID {
+				b.Fatal("decode failed")
+			}
+			b.ReportMetric(float64(len(v)), "chars")
 		})
 	}
 }

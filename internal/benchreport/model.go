@@ -46,13 +46,13 @@ type index struct {
 var tableOps = []string{opSeal, opOpen, opRoundtrip, opRequest}
 
 // normOp maps a package's operation name onto the report's operations:
-// session's Encode and Decode are a Seal and an Open, sealed/iron's Unseal
-// an Open.
+// session's Encode and Save are a Seal, its Decode and Load an Open (Save and
+// Load are the request paths: see requestScheme), sealed/iron's Unseal an Open.
 func normOp(pkg, op string) string {
 	switch {
-	case pkg == pkgSession && op == "Encode":
+	case pkg == pkgSession && (op == "Encode" || op == "Save"):
 		return opSeal
-	case pkg == pkgSession && op == "Decode":
+	case pkg == pkgSession && (op == "Decode" || op == "Load"):
 		return opOpen
 	case op == "Unseal":
 		return opOpen
@@ -68,7 +68,7 @@ func newIndex(stats []Stat) *index {
 			x.other = append(x.other, s)
 			continue
 		}
-		r := row{Stat: s, Op: normOp(s.Pkg, op), Payload: payload, Scheme: scheme}
+		r := row{Stat: s, Op: normOp(s.Pkg, op), Payload: payload, Scheme: requestScheme(s.Pkg, op, scheme)}
 		if !slices.Contains(tableOps, r.Op) {
 			x.other = append(x.other, s)
 			continue
@@ -81,6 +81,17 @@ func newIndex(stats []Stat) *index {
 		x.rows = append(x.rows, r)
 	}
 	return x
+}
+
+// requestScheme keeps session's request-path rows (Load: a request with the
+// cookie → struct; Save: a changed session → its Set-Cookie header) apart
+// from its value rows (Decode, Encode) in the same table: "-request" is
+// appended to their schemes.
+func requestScheme(pkg, op, scheme string) string {
+	if pkg == pkgSession && (op == "Load" || op == "Save") {
+		return scheme + "-request"
+	}
+	return scheme
 }
 
 func (x *index) get(pkg, op, payload, scheme string) (row, bool) {
@@ -214,13 +225,15 @@ func describe(r row, versions map[string]string) string {
 		}
 		return "sealed: " + r.Scheme
 	case pkgSession:
-		if r.Scheme == "sealcookie" {
-			switch r.Op {
-			case opSeal:
-				return "session: struct → Set-Cookie value"
-			case opOpen:
-				return "session: request with cookie → struct"
-			}
+		switch {
+		case r.Scheme == "sealcookie" && r.Op == opSeal:
+			return "session: struct → cookie value (Manager.Encode)"
+		case r.Scheme == "sealcookie" && r.Op == opOpen:
+			return "session: cookie value → struct, every rule checked (Manager.Decode)"
+		case r.Scheme == "sealcookie-request" && r.Op == opSeal:
+			return "session: changed session → Set-Cookie header (Get, Update, Save)"
+		case r.Scheme == "sealcookie-request" && r.Op == opOpen:
+			return "session: request with the cookie → struct (Get: cookie parse, open, decode)"
 		}
 		if isReference(r.Scheme) {
 			return "session's own reference row: " + r.Scheme

@@ -446,7 +446,7 @@ var expected = []struct {
 }{
 	{pkgSealed, "sealed (native format)", []string{"BenchmarkSeal/small/sealcookie", "BenchmarkOpen/small/sealcookie"}},
 	{pkgIron, "sealed/iron (iron codec, cold and cached)", nil},
-	{pkgSession, "session (struct ↔ cookie)", []string{"BenchmarkEncode/small/sealcookie", "BenchmarkDecode/small/sealcookie", "BenchmarkEncode/large/sealcookie", "BenchmarkDecode/large/sealcookie"}},
+	{pkgSession, "session (struct ↔ cookie)", []string{"BenchmarkEncode/small/sealcookie", "BenchmarkDecode/small/sealcookie", "BenchmarkEncode/large/sealcookie", "BenchmarkDecode/large/sealcookie", "BenchmarkLoad/small/sealcookie", "BenchmarkSave/small/sealcookie"}},
 	{pkgHTTPX, "httpx (full middleware request)", []string{"BenchmarkRequest/small/sealcookie", "BenchmarkRequest/large/sealcookie", "BenchmarkRequest/small/bare", "BenchmarkRequest/none/untouched"}},
 	{pkgBench, "internal/bench (limits and Go peers)", []string{"BenchmarkSeal/small/limit-json", "BenchmarkOpen/small/limit-json", "BenchmarkRoundtrip/small/limit-json", "BenchmarkRequest/small/limit-json", "BenchmarkRequest/small/bare"}},
 	{pkgNode, "Node peers (h3 2.0.8, iron-session)", []string{"BenchmarkSeal/small/h3-node", "BenchmarkOpen/small/h3-node", "BenchmarkRequest/small/h3-node", "BenchmarkRequest/none/h3-node", "BenchmarkSeal/small/iron-session-node"}},
