@@ -177,29 +177,24 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// namedCodec is a JSON codec measured under its own scheme name.
+type namedCodec struct {
+	scheme string
+	codec  session.Codec // nil: the default, encoding/json
+}
+
+// altCodecs are the codecs Encode and Decode measure; builds with
+// GOEXPERIMENT=jsonv2 add session.JSONv2 (codec_jsonv2_test.go).
+var altCodecs = []namedCodec{{"sealcookie", nil}}
+
 // BenchmarkDecode: a cookie value → the typed envelope (Manager.Decode, every
 // rule enforced), the same work as limit-json's open.
 func BenchmarkDecode(b *testing.B) {
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		env := benchPayload(b, name)
-		b.Run(name+"/sealcookie", func(b *testing.B) {
-			m, _ := benchManager(b, nil)
-			v, err := m.Encode(session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			var got *session.Envelope[testpayload.Data]
-			for b.Loop() {
-				if got, err = m.Decode(v); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if got.Data.UserID != env.Data.UserID {
-				b.Fatal("decode lost the data")
-			}
-			b.ReportMetric(float64(len(v)), "chars")
-		})
+		for _, c := range altCodecs {
+			b.Run(name+"/"+c.scheme, func(b *testing.B) { benchDecode(b, c.codec, env) })
+		}
 		b.Run(name+"/limit-json", func(b *testing.B) {
 			seal, open := limitAEAD(b)
 			pt, _ := json.Marshal(env)
@@ -221,28 +216,33 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+func benchDecode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
+	m, _ := benchManager(b, codec)
+	v, err := m.Encode(session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var got *session.Envelope[testpayload.Data]
+	for b.Loop() {
+		if got, err = m.Decode(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if got.Data.UserID != env.Data.UserID {
+		b.Fatal("decode lost the data")
+	}
+	b.ReportMetric(float64(len(v)), "chars")
+}
+
 // BenchmarkEncode: the typed envelope → its cookie value (Manager.Encode),
 // the same work as limit-json's seal.
 func BenchmarkEncode(b *testing.B) {
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		env := benchPayload(b, name)
-		b.Run(name+"/sealcookie", func(b *testing.B) {
-			m, _ := benchManager(b, nil)
-			e := session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data}
-			b.ReportAllocs()
-			var v string
-			var err error
-			for b.Loop() {
-				v, err = m.Encode(e)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			if got, err := m.Decode(v); err != nil || got.Data.UserID != env.Data.UserID {
-				b.Fatalf("round trip: %v", err)
-			}
-			b.ReportMetric(float64(len(v)), "chars")
-		})
+		for _, c := range altCodecs {
+			b.Run(name+"/"+c.scheme, func(b *testing.B) { benchEncode(b, c.codec, env) })
+		}
 		b.Run(name+"/limit-json", func(b *testing.B) {
 			seal, _ := limitAEAD(b)
 			b.ReportAllocs()
@@ -260,6 +260,24 @@ func BenchmarkEncode(b *testing.B) {
 			b.ReportMetric(float64(len(v)), "chars")
 		})
 	}
+}
+
+func benchEncode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
+	m, _ := benchManager(b, codec)
+	e := session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data}
+	b.ReportAllocs()
+	var v string
+	var err error
+	for b.Loop() {
+		v, err = m.Encode(e)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got, err := m.Decode(v); err != nil || got.Data.UserID != env.Data.UserID {
+		b.Fatalf("round trip: %v", err)
+	}
+	b.ReportMetric(float64(len(v)), "chars")
 }
 
 // BenchmarkSave: a request's session changed and written as Set-Cookie

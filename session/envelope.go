@@ -38,7 +38,7 @@ type Envelope[T any] struct {
 	ID         string `json:"id"`
 	CreatedAt  int64  `json:"createdAt"`
 	Data       T      `json:"data"`
-	LastSeenAt int64  `json:"lastSeenAt,omitempty"`
+	LastSeenAt int64  `json:"lastSeenAt,omitzero"` // omitzero: the same in encoding/json and json/v2
 }
 
 // Codec encodes envelopes to bytes and back. The default, JSON, is

@@ -318,6 +318,29 @@ func writeTable(b *bytes.Buffer, x *index, op string, rows []row, run *Run) {
 	}
 }
 
+// jsonv2Line says what session.JSONv2 (encoding/json/v2) gives, when the
+// run measured it: the pluggable codec's answer to encoding/json's cost.
+func jsonv2Line(x *index) (string, bool) {
+	var parts []string
+	for _, s := range []struct{ op, what string }{{opSeal, "seals"}, {opOpen, "opens"}} {
+		v2, ok2 := x.ns(pkgSession, s.op, small, "sealcookie-jsonv2")
+		v1, ok1 := x.ns(pkgSession, s.op, small, "sealcookie")
+		if !ok1 || !ok2 {
+			continue
+		}
+		p := fmt.Sprintf("%s the typical session in %s (%s as fast as with encoding/json", s.what, fmtNs(v2), fmtRatio(v1/v2))
+		if g, ok := x.ns(pkgBench, s.op, small, "gorilla-json"); ok {
+			p += fmt.Sprintf("; %s faster than gorilla/securecookie JSON", fmtRatio(g/v2))
+		}
+		parts = append(parts, p+")")
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	return "The pluggable JSON codec matters: session.JSONv2 (encoding/json/v2, built with GOEXPERIMENT=jsonv2) " +
+		strings.Join(parts, " and ") + ".", true
+}
+
 // summary is the plain-language paragraph at the top, built only from what
 // was measured.
 func summary(x *index, run *Run, targets []Target) []string {
@@ -347,6 +370,9 @@ func summary(x *index, run *Run, targets []Target) []string {
 			line += "; gorilla/securecookie takes " + strings.Join(peers, " and ") + " as long"
 		}
 		out = append(out, line+".")
+	}
+	if line, ok := jsonv2Line(x); ok {
+		out = append(out, line)
 	}
 
 	req, _, haveReq := ours(x, opRequest, small)
