@@ -343,6 +343,10 @@ func (s *Session[T]) Envelope() Envelope[T] {
 // the result would not fit in the cookie, Update restores the data as it was
 // and returns an error wrapping ErrTooLarge that gives the size and the limit:
 // the failure surfaces here, not when the response is written.
+//
+// f runs with the session locked, so that concurrent updates of one request
+// never lose a change: it must not call the Session's other methods (read
+// the current data through its argument instead).
 func (s *Session[T]) Update(f func(data *T)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
