@@ -207,12 +207,5 @@ func (s *sealer) h3(format string, data json.RawMessage, bare bool) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	if bare {
-		v, err := m.Encode(session.Envelope[json.RawMessage]{Data: data})
-		if err != nil {
-			return nil, err
-		}
-		return []string{v}, nil
-	}
-	return saveLines(m, data)
+	return sealOutput(m, data, bare)
 }

@@ -122,6 +122,12 @@ func (s *sealer) native(data json.RawMessage, bare bool) ([]string, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
+	return sealOutput(m, data, bare)
+}
+
+// sealOutput is what `seal` prints for a Manager: the bare value (--value),
+// or the Set-Cookie lines its Save writes.
+func sealOutput(m *session.Manager[json.RawMessage], data json.RawMessage, bare bool) ([]string, error) {
 	if bare {
 		v, err := m.Encode(session.Envelope[json.RawMessage]{Data: data})
 		if err != nil {
