@@ -2,7 +2,6 @@ package httpx_test
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -10,10 +9,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -34,54 +33,13 @@ type User struct {
 
 func signedIn(u User) bool { return u.ID != "" }
 
-// clock is an injected, settable clock; it starts at the real time so that
-// the cookie jar, which uses the real time, keeps what the server sets.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock and errLog are the shared test helpers of internal/testkit.
+type (
+	clock  = testkit.Clock
+	errLog = testkit.ErrLog
+)
 
-func newClock() *clock { return &clock{t: time.UnixMilli(time.Now().UnixMilli())} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// errLog records what Config.OnError hears.
-type errLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errLog) hook(_ *http.Request, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *errLog) all() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]error(nil), l.errs...)
-}
-
-// has reports whether some recorded error matches target.
-func (l *errLog) has(target error) bool {
-	for _, err := range l.all() {
-		if errors.Is(err, target) {
-			return true
-		}
-	}
-	return false
-}
+func newClock() *clock { return testkit.NewClock(time.UnixMilli(time.Now().UnixMilli())) }
 
 // newManager returns a Manager for User named name ("" for the default) whose
 // errors go to the returned log and whose clock is the returned clock; edit
@@ -89,7 +47,7 @@ func (l *errLog) has(target error) bool {
 func newManager(t testing.TB, name string, edit func(*session.Config[User])) (*session.Manager[User], *errLog, *clock) {
 	t.Helper()
 	log, clk := &errLog{}, newClock()
-	c := session.Config[User]{Name: name, Keys: testKeys, OnError: log.hook, Clock: clk.Now}
+	c := session.Config[User]{Name: name, Keys: testKeys, OnError: log.Hook, Clock: clk.Now}
 	if edit != nil {
 		edit(&c)
 	}

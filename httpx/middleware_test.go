@@ -115,7 +115,7 @@ func TestMiddlewareCommitPoints(t *testing.T) {
 				if got := c.get("/count").Body; got != "count=1" {
 					t.Errorf("next request: %q, want count=1", got)
 				}
-				if errs := log.all(); len(errs) != 0 {
+				if errs := log.All(); len(errs) != 0 {
 					t.Errorf("OnError heard %v", errs)
 				}
 			})
@@ -153,7 +153,7 @@ func TestMiddlewareUntouchedAndReadOnly(t *testing.T) {
 	if diff := cmp.Diff([]string{"Cookie", m.HeaderName()}, varyTokens(read.Header)); diff != "" {
 		t.Errorf("Vary (-want +got):\n%s", diff)
 	}
-	if errs := log.all(); len(errs) != 0 {
+	if errs := log.All(); len(errs) != 0 {
 		t.Errorf("OnError heard %v", errs)
 	}
 }
@@ -290,7 +290,7 @@ func TestMiddlewareChunked(t *testing.T) {
 		if diff := cmp.Diff([]string{name}, c.cookies()); diff != "" {
 			t.Errorf("jar after shrinking (-want +got):\n%s", diff)
 		}
-		if errs := log.all(); len(errs) != 0 {
+		if errs := log.All(); len(errs) != 0 {
 			t.Errorf("OnError heard %v", errs)
 		}
 	})
@@ -363,8 +363,8 @@ func TestMiddlewareCommitFailure(t *testing.T) {
 	if n := setCookieNames(rec.Header()); len(n) != 0 {
 		t.Errorf("Set-Cookie %q, want none", n)
 	}
-	if !log.has(session.ErrTooLarge) {
-		t.Errorf("OnError heard %v, want session.ErrTooLarge", log.all())
+	if !log.Has(session.ErrTooLarge) {
+		t.Errorf("OnError heard %v, want session.ErrTooLarge", log.All())
 	}
 }
 
@@ -381,8 +381,8 @@ func TestMiddlewareLateChange(t *testing.T) {
 	if n := setCookieNames(rec.Header()); len(n) != 0 {
 		t.Errorf("Set-Cookie %q in a response that had started", n)
 	}
-	if !log.has(httpx.ErrLateChange) {
-		t.Errorf("OnError heard %v, want ErrLateChange", log.all())
+	if !log.Has(httpx.ErrLateChange) {
+		t.Errorf("OnError heard %v, want ErrLateChange", log.All())
 	}
 }
 
@@ -475,7 +475,7 @@ func TestMiddlewareConcurrentClients(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if errs := log.all(); len(errs) != 0 {
+	if errs := log.All(); len(errs) != 0 {
 		t.Errorf("OnError heard %v", errs)
 	}
 }

@@ -268,7 +268,7 @@ func TestProxyNeverWrites(t *testing.T) {
 			if n := setCookieNames(resp.Header); len(n) != 0 || len(up.identityHeaders()) != 0 {
 				t.Errorf("tampered cookie: Set-Cookie %q, identity %v", n, up.identityHeaders())
 			}
-			if len(rig.log.all()) == 0 {
+			if len(rig.log.All()) == 0 {
 				t.Error("OnError heard nothing about the tampered cookie")
 			}
 		})

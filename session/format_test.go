@@ -165,7 +165,7 @@ func TestH3RoundTrip(t *testing.T) {
 			t.Errorf("read back: new %v id %q data %+v expires %v", s.IsNew(), s.ID(), s.Data(), s.ExpiresAt())
 		}
 	})
-	if errs := f.log.take(); len(errs) != 0 {
+	if errs := f.log.Take(); len(errs) != 0 {
 		t.Errorf("OnError heard %v", errs)
 	}
 }
@@ -266,7 +266,7 @@ func TestH3LegacySeals(t *testing.T) {
 			t.Error("NoLegacySealFallback read a 1-iteration seal")
 		}
 	})
-	if errs := strict.log.take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrNotAuthentic) {
+	if errs := strict.log.Take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrNotAuthentic) {
 		t.Errorf("OnError heard %v", errs)
 	}
 }
@@ -286,7 +286,7 @@ func TestIronRejectedCookieLeftAlone(t *testing.T) {
 			if sc := rec.Header()["Set-Cookie"]; len(sc) != 0 {
 				t.Errorf("a rejected cookie was touched: %v", sc)
 			}
-			if errs := other.log.take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrNotAuthentic) || strings.Contains(errs[0].Error(), c.Value[:30]) {
+			if errs := other.log.Take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrNotAuthentic) || strings.Contains(errs[0].Error(), c.Value[:30]) {
 				t.Errorf("OnError heard %v", errs)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -28,45 +29,13 @@ var (
 	t0   = time.UnixMilli(1767225600000) // 2026-01-01T00:00:00Z
 )
 
-// clock is an injected, settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock and errLog are the shared test helpers of internal/testkit.
+type (
+	clock  = testkit.Clock
+	errLog = testkit.ErrLog
+)
 
-func newClock() *clock { return &clock{t: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// errLog records what OnError hears.
-type errLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errLog) hook(_ *http.Request, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *errLog) take() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e := l.errs
-	l.errs = nil
-	return e
-}
+func newClock() *clock { return testkit.NewClock(t0) }
 
 type User struct {
 	Name  string   `json:"name,omitempty"`
@@ -88,7 +57,7 @@ func newFixture(t *testing.T, edit func(*session.Config[User])) *fixture {
 		Name:    "app",
 		Keys:    []sealed.Key{key1},
 		Clock:   f.clk.Now,
-		OnError: f.log.hook,
+		OnError: f.log.Hook,
 	}
 	if edit != nil {
 		edit(&c)
@@ -242,7 +211,7 @@ func TestNewSessionAndRoundTrip(t *testing.T) {
 			t.Errorf("createdAt %v lastSeenAt %v, want both %v", s.CreatedAt(), s.LastSeenAt(), t0)
 		}
 	})
-	if errs := f.log.take(); len(errs) != 0 {
+	if errs := f.log.Take(); len(errs) != 0 {
 		t.Errorf("OnError heard %v", errs)
 	}
 }
@@ -300,7 +269,7 @@ func TestHeaderOverCookie(t *testing.T) {
 		if sc := rec.Header()["Set-Cookie"]; len(sc) != 0 {
 			t.Errorf("Set-Cookie %v after a rejected header", sc)
 		}
-		errs := f.log.take()
+		errs := f.log.Take()
 		if len(errs) != 1 || !errors.Is(errs[0], sealed.ErrMalformed) || strings.Contains(errs[0].Error(), "garbage") {
 			t.Errorf("OnError heard %v; want one malformed error without the value", errs)
 		}
@@ -377,7 +346,7 @@ func TestExpiryRules(t *testing.T) {
 					t.Error("rejected value gave a non-new session")
 				}
 			})
-			if errs := r.log.take(); len(errs) != 1 || !errors.Is(errs[0], tc.want) {
+			if errs := r.log.Take(); len(errs) != 1 || !errors.Is(errs[0], tc.want) {
 				t.Errorf("OnError heard %v, want %v", errs, tc.want)
 			}
 		})
@@ -476,7 +445,7 @@ func TestRotation(t *testing.T) {
 			t.Error("old-key cookie accepted after the old key's removal")
 		}
 	})
-	if errs := retired.log.take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrUnknownKey) {
+	if errs := retired.log.Take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrUnknownKey) {
 		t.Errorf("OnError heard %v, want unknown key", errs)
 	}
 }
@@ -581,7 +550,7 @@ func TestRejectedCookieIsDeleted(t *testing.T) {
 	if del := onlyCookie(t, rec, "app"); del.MaxAge >= 0 {
 		t.Errorf("rejected cookie not deleted: %+v", del)
 	}
-	errs := f.log.take()
+	errs := f.log.Take()
 	if len(errs) != 1 || !errors.Is(errs[0], sealed.ErrNotAuthentic) {
 		t.Fatalf("OnError heard %v", errs)
 	}
@@ -624,7 +593,7 @@ func TestValidateRevocation(t *testing.T) {
 			t.Error("revoked session accepted")
 		}
 	})
-	if errs := f.log.take(); len(errs) != 1 || !errors.Is(errs[0], session.ErrRevoked) || !strings.Contains(errs[0].Error(), "stale") {
+	if errs := f.log.Take(); len(errs) != 1 || !errors.Is(errs[0], session.ErrRevoked) || !strings.Contains(errs[0].Error(), "stale") {
 		t.Errorf("OnError heard %v, want ErrRevoked wrapping the application's reason", errs)
 	}
 }
@@ -798,7 +767,7 @@ func TestLegacyMigration(t *testing.T) {
 	if got, err := f.m.Decode(c.Value); err != nil || got.Data.Name != "migrated" || got.CreatedAt != t0.UnixMilli() {
 		t.Errorf("migrated session re-sealed as %+v, %v", got, err)
 	}
-	if errs := f.log.take(); len(errs) != 0 {
+	if errs := f.log.Take(); len(errs) != 0 {
 		t.Errorf("OnError heard %v on a good migration", errs)
 	}
 
@@ -821,7 +790,7 @@ func TestLegacyMigration(t *testing.T) {
 		if legacy.deletes != 1 || len(sessionCookies(rec, "app")) != 0 {
 			t.Errorf("%s: legacy cookie deleted %d times, our cookie lines %v", tc.value, legacy.deletes, sessionCookies(rec, "app"))
 		}
-		if errs := f.log.take(); len(errs) != 1 || !errors.Is(errs[0], tc.want) {
+		if errs := f.log.Take(); len(errs) != 1 || !errors.Is(errs[0], tc.want) {
 			t.Errorf("%s: OnError heard %v, want %v", tc.value, errs, tc.want)
 		}
 	}

@@ -32,12 +32,6 @@ type vecData = map[string]any
 // equateEmpty treats a nil map like {}: iron-session returns {} for "no data".
 var equateEmpty = cmpopts.EquateEmpty()
 
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // vecManager is a Manager configured as a vector's library was.
 type vecManager struct {
 	m   *session.Manager[vecData]
@@ -91,7 +85,7 @@ func newVecManager(t *testing.T, lib *vectors.Library, pw vectors.Password, at i
 		Format:       format,
 		IronPassword: iron.PasswordOption{Plain: pw.Plain, Object: pw.Object},
 		Clock:        v.clk.Now,
-		OnError:      v.log.hook,
+		OnError:      v.log.Hook,
 		GenerateID: func() string {
 			if v.id != "" {
 				return v.id
@@ -202,7 +196,7 @@ func (v *vecManager) wantRejected(t *testing.T, s *session.Session[vecData], lib
 	if !s.IsNew() {
 		t.Errorf("accepted: %+v", s.Envelope())
 	}
-	errs := v.log.take()
+	errs := v.log.Take()
 	if len(errs) != 1 {
 		t.Fatalf("OnError heard %v, want one error for %q", errs, libraryError)
 	}
@@ -215,8 +209,8 @@ func (v *vecManager) wantRejected(t *testing.T, s *session.Session[vecData], lib
 func (v *vecManager) wantAccepted(t *testing.T, s *session.Session[vecData]) {
 	t.Helper()
 	if s.IsNew() {
-		t.Errorf("rejected: OnError heard %v", v.log.take())
-	} else if errs := v.log.take(); len(errs) != 0 {
+		t.Errorf("rejected: OnError heard %v", v.log.Take())
+	} else if errs := v.log.Take(); len(errs) != 0 {
 		t.Errorf("OnError heard %v", errs)
 	}
 }
@@ -372,7 +366,7 @@ func testPositive(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 	}
 	if vd := c.Validity; vd != nil {
 		if s, _ := v.get(vd.LastAcceptedAt, requestHeaders(c)); s.IsNew() {
-			t.Errorf("rejected at lastAcceptedAt: %v", v.log.take())
+			t.Errorf("rejected at lastAcceptedAt: %v", v.log.Take())
 		}
 		s, _ := v.get(vd.FirstRejectedAt, requestHeaders(c))
 		v.wantRejected(t, s, vd.RejectedWith)
@@ -551,7 +545,7 @@ func testNegative(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 		s, _ := v.get(c.ExpiredFrom, headers)
 		v.wantRejected(t, s, c.Expect.Error)
 		if s, _ := v.get(c.ExpiredFrom-1, headers); s.IsNew() {
-			t.Errorf("rejected 1 ms before expiredFrom: %v", v.log.take())
+			t.Errorf("rejected 1 ms before expiredFrom: %v", v.log.Take())
 		}
 	}
 }

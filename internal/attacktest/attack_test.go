@@ -90,7 +90,7 @@ func TestTamperEveryByte(t *testing.T) {
 				t.Errorf("proxy: Set-Cookie %v, want none (the proxy never writes)", got)
 			}
 			res.noLeak(t, secrets...)
-			rg.errs.take()
+			rg.errs.Take()
 		}
 	})
 
@@ -465,7 +465,7 @@ func TestOversizedValues(t *testing.T) {
 			if per > 16<<10 {
 				t.Errorf("Manager.Get on a 1 MiB %s allocated %d bytes, want under 16 KiB: it must refuse by length, not decode", name, per)
 			}
-			rg.errs.take()
+			rg.errs.Take()
 		}
 	})
 
@@ -1035,7 +1035,7 @@ func TestLogoutReplay(t *testing.T) {
 			if endpoint.Body != "null\n" || guarded.Status != http.StatusSeeOther {
 				t.Errorf("replay with Validate: endpoint %q, guard %d; want null and 303", endpoint.Body, guarded.Status)
 			}
-			errs := rg.errs.take()
+			errs := rg.errs.Take()
 			if len(errs) != 3 {
 				t.Fatalf("OnError heard %q, want three revocations", clipErrs(errs))
 			}

@@ -44,7 +44,7 @@ func TestConcurrentLoad(t *testing.T) {
 	defer cancel()
 
 	errs := &errLog{}
-	m, err := session.New(session.Config[Account]{Name: "__Host-load", Keys: keys, OnError: errs.hook})
+	m, err := session.New(session.Config[Account]{Name: "__Host-load", Keys: keys, OnError: errs.Hook})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestConcurrentLoad(t *testing.T) {
 	if n := crossTalk.Load(); n != 0 {
 		t.Errorf("the server saw %d requests carrying another client's session", n)
 	}
-	if got := clip(strings.Join(errStrings(errs.take()), "; ")); got != "" {
+	if got := clip(strings.Join(errStrings(errs.Take()), "; ")); got != "" {
 		t.Errorf("OnError heard: %s", got)
 	}
 	if len(owner) != clients {

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sealcookie/sealcookie/httpx"
+	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -67,47 +68,13 @@ func secretOf(user string) string { return "s3cr3t:" + user }
 
 func signedIn(a Account) bool { return a.User != "" }
 
-// clock is the servers' injected clock. It starts at the real time so that
-// values sealed against it are not already expired for cookie jars.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock and errLog are the shared test helpers of internal/testkit.
+type (
+	clock  = testkit.Clock
+	errLog = testkit.ErrLog
+)
 
-func newClock() *clock { return &clock{t: time.UnixMilli(time.Now().UnixMilli())} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// errLog records what Config.OnError hears.
-type errLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errLog) hook(_ *http.Request, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-// take returns the errors heard so far and forgets them.
-func (l *errLog) take() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	errs := l.errs
-	l.errs = nil
-	return errs
-}
+func newClock() *clock { return testkit.NewClock(time.UnixMilli(time.Now().UnixMilli())) }
 
 // syncBuffer is an io.Writer safe for the concurrent writes of a server's
 // ErrorLog.
@@ -200,7 +167,7 @@ func newRig(t *testing.T, o rigOptions) *rig {
 	config := func(name string) session.Config[Account] {
 		return session.Config[Account]{
 			Name: name, Keys: keys, MaxAge: maxAge, IdleTimeout: idle, RefreshAfter: refresh,
-			Clock: rg.clk.Now, OnError: rg.errs.hook,
+			Clock: rg.clk.Now, OnError: rg.errs.Hook,
 		}
 	}
 	c := config(sidName)
@@ -590,7 +557,7 @@ func wantFresh(t *testing.T, r result, source string) {
 // carries a secret or a value.
 func (rg *rig) wantErrs(t *testing.T, name string, want ...error) {
 	t.Helper()
-	got := rg.errs.take()
+	got := rg.errs.Take()
 	if len(got) != len(want) {
 		t.Errorf("OnError heard %d errors %q, want %d matching %v", len(got), clipErrs(got), len(want), want)
 		return
@@ -619,7 +586,7 @@ func (rg *rig) login(t *testing.T, user string) []string {
 	if len(cs) == 0 {
 		t.Fatal("login set no cookie")
 	}
-	rg.errs.take()
+	rg.errs.Take()
 	return cs
 }
 
@@ -644,7 +611,7 @@ func (rg *rig) loginChunked(t *testing.T, user string) []string {
 	if len(got) != 4 || got[0] != sidName+"=__chunked__3" {
 		t.Fatalf("a session with an 8000-byte note set %d cookies, want __chunked__3 and three chunks", len(got))
 	}
-	rg.errs.take()
+	rg.errs.Take()
 	return got
 }
 

@@ -72,7 +72,7 @@ func newFleetServer(t *testing.T, name string, keys ...sealed.Key) *fleetServer 
 
 func (fs *fleetServer) deploy(t *testing.T, keys ...sealed.Key) {
 	t.Helper()
-	m, err := session.New(fleetConfig(keys, fs.errs.hook))
+	m, err := session.New(fleetConfig(keys, fs.errs.Hook))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestFleetRotation(t *testing.T) {
 		}
 		wg.Wait()
 		for _, fs := range fleet {
-			if errs := fs.errs.take(); len(errs) != 0 {
+			if errs := fs.errs.Take(); len(errs) != 0 {
 				t.Errorf("%s: server %s's OnError heard %q", name, fs.name, clipErrs(errs))
 			}
 		}
@@ -358,7 +358,7 @@ func TestFleetRotation(t *testing.T) {
 		if v := peek(fs, cs[0].id, kept); !v.New {
 			t.Errorf("stage 3: server %s accepted a cookie sealed with the removed key: %+v", fs.name, v)
 		}
-		errs := fs.errs.take()
+		errs := fs.errs.Take()
 		if len(errs) != 1 || !errors.Is(errs[0], sealed.ErrUnknownKey) {
 			t.Errorf("stage 3: server %s's OnError heard %q, want one sealed.ErrUnknownKey", fs.name, clipErrs(errs))
 		}
