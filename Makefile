@@ -4,7 +4,7 @@ GO          ?= go
 PKGS        ?= ./...
 FUZZTIME    ?= 30s
 FUZZCI_TIME ?= 8s
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
 .DEFAULT_GOAL := help
