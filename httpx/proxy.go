@@ -87,7 +87,6 @@ type Proxy[T any] struct {
 	mode    Unauthenticated
 	guard   *Guard[T]
 	forward bool
-	key     *proxyKey
 }
 
 type identity[T any] struct {
@@ -95,15 +94,12 @@ type identity[T any] struct {
 	f    IdentityFunc[T]
 }
 
-// proxyKey carries, from Handler to Rewrite, the session Handler read.
-type proxyKey struct{}
-
 // NewProxy validates c and returns a Proxy for m's sessions.
 func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error) {
 	if m == nil {
 		return nil, errors.New("httpx: NewProxy needs a non-nil *session.Manager")
 	}
-	p := &Proxy[T]{m: m, auth: c.Authenticated, mode: c.Unauthenticated, forward: c.ForwardSession, key: new(proxyKey)}
+	p := &Proxy[T]{m: m, auth: c.Authenticated, mode: c.Unauthenticated, forward: c.ForwardSession}
 	switch p.mode {
 	case Pass:
 	case Redirect, Refuse:
@@ -168,7 +164,9 @@ func (p *Proxy[T]) Handler(next http.Handler) http.Handler {
 			p.guard.Deny(w, r)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), p.key, s)))
+		// The Proxy itself is the context key: unique to this Proxy (and so to
+		// its Manager), where a key of a zero-size type would be shared by all.
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), p, s)))
 	})
 }
 
@@ -196,7 +194,7 @@ func (p *Proxy[T]) Rewrite(pr *httputil.ProxyRequest) {
 	if !p.forward {
 		p.stripCookies(pr.Out)
 	}
-	s, ok := pr.In.Context().Value(p.key).(*session.Session[T])
+	s, ok := pr.In.Context().Value(p).(*session.Session[T])
 	if !ok {
 		s = p.m.Peek(pr.In)
 	}

@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"slices"
@@ -324,5 +325,53 @@ func TestNewProxyErrors(t *testing.T) {
 		if _, err := httpx.NewProxy(m, c); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// Two Proxies over two Managers, one nested in the other: the inner one must
+// read its own Manager's session, never the one the outer Proxy's Handler
+// read (a shared context key would hand it over: the identity of a session
+// the inner Manager never accepted).
+func TestProxiesKeepTheirOwnSessions(t *testing.T) {
+	outer, _, _ := newManager(t, "outer", nil)
+	inner, _, _ := newManager(t, "inner", nil)
+	headers := map[string]httpx.IdentityFunc[User]{
+		"X-User-Id": func(e *session.Envelope[User]) (string, bool) { return e.Data.ID, e.Data.ID != "" },
+	}
+	pa, err := httpx.NewProxy(outer, httpx.ProxyConfig[User]{Headers: headers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := httpx.NewProxy(inner, httpx.ProxyConfig[User]{Headers: headers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := outer.Encode(session.Envelope[User]{Data: User{ID: "alice-on-outer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got http.Header
+	h := pa.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pr := &httputil.ProxyRequest{In: r, Out: r.Clone(r.Context())}
+		pb.Rewrite(pr) // the inner gate, e.g. in front of an admin upstream
+		got = pr.Out.Header
+	}))
+	r := httptest.NewRequest("GET", "https://example.com/admin", nil)
+	r.AddCookie(&http.Cookie{Name: outer.Name(), Value: v})
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if id := got.Get("X-User-Id"); id != "" {
+		t.Fatalf("the inner Proxy set X-User-Id %q from the outer Manager's session", id)
+	}
+
+	// And the outer Proxy's own Rewrite does see its session.
+	var gotOuter http.Header
+	h = pa.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pr := &httputil.ProxyRequest{In: r, Out: r.Clone(r.Context())}
+		pa.Rewrite(pr)
+		gotOuter = pr.Out.Header
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if id := gotOuter.Get("X-User-Id"); id != "alice-on-outer" {
+		t.Fatalf("the outer Proxy set X-User-Id %q, want alice-on-outer", id)
 	}
 }
