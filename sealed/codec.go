@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/sealcookie/sealcookie/internal/jsonerr"
 )
 
 // Defaults of [CodecConfig], gorilla/securecookie's own, so that swapping a
@@ -168,13 +170,14 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 // decodeError describes why authentic JSON did not fit the destination,
 // without quoting it (a syntax error's message would show plaintext).
 func decodeError(err error) error {
-	var te *json.UnmarshalTypeError
 	var ie *json.InvalidUnmarshalError
+	if field, goType, kind, ok := jsonerr.TypeMismatch(err); ok {
+		if field != "" {
+			return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrUnsupported, field, kind)
+		}
+		return fmt.Errorf("%w: a %s cannot hold a JSON %s", ErrUnsupported, goType, kind)
+	}
 	switch {
-	case errors.As(err, &te) && te.Field != "":
-		return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrUnsupported, te.Field, te.Value)
-	case errors.As(err, &te):
-		return fmt.Errorf("%w: a %s cannot hold a JSON %s", ErrUnsupported, te.Type, te.Value)
 	case errors.As(err, &ie):
 		return fmt.Errorf("%w: Decode needs a non-nil pointer, got %v", ErrUnsupported, ie.Type)
 	}

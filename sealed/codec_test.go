@@ -465,3 +465,22 @@ func BenchmarkCodec(b *testing.B) {
 		}
 	})
 }
+
+// A type mismatch across a fleet says where, never what: the number in the
+// data must not reach the error (encoding/json's own message quotes it).
+func TestCodecDecodeErrorQuotesNoData(t *testing.T) {
+	ring := mustRing(t, sealed.Key{ID: 1, Password: pw1})
+	c, err := sealed.NewCodec(ring, sealed.CodecConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.Encode("sess", map[string]any{"Secret": 123456789.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst struct{ Secret int }
+	err = c.Decode("sess", v, &dst)
+	if err == nil || strings.Contains(err.Error(), "123456789") {
+		t.Fatalf("Decode error %v: want an error that does not quote the data", err)
+	}
+}

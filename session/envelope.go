@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sealcookie/sealcookie/internal/jsonerr"
 	"github.com/sealcookie/sealcookie/sealed"
 )
 
@@ -164,9 +165,8 @@ func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envel
 // value was authentic, so this is a type or codec mismatch across a fleet:
 // say where, never what (no plaintext in errors).
 func decodeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, te.Field, te.Value)
+	if field, _, kind, ok := jsonerr.TypeMismatch(err); ok {
+		return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, field, kind)
 	}
 	return fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
 }

@@ -811,3 +811,21 @@ func TestLegacyMigration(t *testing.T) {
 		t.Errorf("Clear of a migrated session deleted the legacy cookie %d times", legacy.deletes)
 	}
 }
+
+// A type mismatch across a fleet says where, never what: the number in the
+// data must not reach OnError (encoding/json's own message quotes it).
+func TestDecodeErrorQuotesNoData(t *testing.T) {
+	w, err := session.New(session.Config[map[string]any]{Name: "app", Keys: []sealed.Key{key1}, Clock: newClock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.Encode(session.Envelope[map[string]any]{Data: map[string]any{"views": 123456789.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, nil) // reads User{Views int}
+	_, err = f.m.Decode(v)
+	if !errors.Is(err, session.ErrInvalid) || strings.Contains(err.Error(), "123456789") {
+		t.Fatalf("Decode error %v: want ErrInvalid without the data", err)
+	}
+}
