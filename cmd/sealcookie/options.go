@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/jsonerr"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 )
@@ -146,12 +147,12 @@ func (c *libConfig) Set(v string) error {
 // jsonProblem describes a JSON error without quoting the input.
 func jsonProblem(err error) string {
 	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	if field, _, kind, ok := jsonerr.TypeMismatch(err); ok {
+		return fmt.Sprintf("field %q cannot hold a JSON %s", field, kind)
+	}
 	switch {
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("field %q cannot hold a JSON %s", te.Field, te.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field"):
 		return strings.TrimPrefix(err.Error(), "json: ")
 	}
