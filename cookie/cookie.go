@@ -142,6 +142,11 @@ func New(name string, a Attributes) (*Spec, error) {
 	if (&http.Cookie{Name: name}).Valid() != nil {
 		return bad("cookie name %q is not a valid token", name)
 	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 && i < len(name)-1 && strings.Trim(name[i+1:], "0123456789") == "" {
+		// "sid.1" is the first chunk of "sid": as a cookie of its own, one
+		// Spec would delete or misread the other's cookies.
+		return bad("cookie name %q ends like a chunk name (.N): it would collide with the chunks of %q", name, name[:i])
+	}
 
 	if a.Path == "" {
 		a.Path = "/"

@@ -738,3 +738,18 @@ func TestAllocs(t *testing.T) {
 		t.Errorf("Write of a 340-character cookie: %v allocs, want ≤ 2", n)
 	}
 }
+
+// A name that looks like another cookie's chunk would make two Specs delete
+// and misread each other's cookies.
+func TestNewRefusesChunkLikeNames(t *testing.T) {
+	for _, name := range []string{"sid.1", "sid.64", "a.b.007"} {
+		if _, err := cookie.New(name, cookie.Attributes{}); !errors.Is(err, cookie.ErrAttributes) {
+			t.Errorf("New(%q): err = %v, want ErrAttributes", name, err)
+		}
+	}
+	for _, name := range []string{"sid", "sid.", "sid.x1", "v1.2a", "a.b"} {
+		if _, err := cookie.New(name, cookie.Attributes{}); err != nil {
+			t.Errorf("New(%q): %v", name, err)
+		}
+	}
+}
