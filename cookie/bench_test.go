@@ -48,7 +48,7 @@ func BenchmarkRead(b *testing.B) {
 			var got string
 			var err error
 			for b.Loop() {
-				got, _, err = s.Read(r)
+				got, _, err = s.Read(hdr(r))
 			}
 			if err != nil || got != v {
 				b.Fatalf("Read = %d chars, %v", len(got), err)
@@ -70,7 +70,7 @@ func BenchmarkWrite(b *testing.B) {
 			var err error
 			for b.Loop() {
 				clear(h)
-				err = s.Write(h, r, v, exp, 3600)
+				err = s.Write(h, hdr(r), v, exp, 3600)
 			}
 			if want := 1 + (size.n+cookie.ChunkSize-1)/cookie.ChunkSize; err != nil || size.n > cookie.ChunkSize && len(h["Set-Cookie"]) != want {
 				b.Fatalf("Write = %v, %d lines", err, len(h["Set-Cookie"]))
@@ -86,7 +86,7 @@ func BenchmarkDelete(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		clear(h)
-		s.Delete(h, r)
+		s.Delete(h, hdr(r))
 	}
 	if len(h["Set-Cookie"]) != 4 {
 		b.Fatalf("Delete wrote %d lines, want 4", len(h["Set-Cookie"]))

@@ -27,7 +27,7 @@ func Example() {
 
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Header.Set("Cookie", "theme=dark; __Host-session=sealed-value")
-	v, chunks, err := s.Read(r)
+	v, chunks, err := s.Read(r.Header["Cookie"])
 	fmt.Println(v, chunks, err)
 	// Output:
 	// __Host-session=sealed-value; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax
@@ -61,7 +61,7 @@ func ExampleSpec_Write_shrink() {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Header.Set("Cookie", "h3=__chunked__3; h3.1=aaa; h3.2=bbb; h3.3=ccc")
 	h := http.Header{}
-	if err := s.Write(h, r, "small", time.Time{}, 0); err != nil {
+	if err := s.Write(h, r.Header["Cookie"], "small", time.Time{}, 0); err != nil {
 		panic(err)
 	}
 	for _, line := range h["Set-Cookie"] {
@@ -92,7 +92,7 @@ func ExampleSpec_Delete() {
 	r := httptest.NewRequest(http.MethodGet, "/app", nil)
 	r.Header.Set("Cookie", "s=__chunked__2; s.1=aaa; s.2=bbb")
 	h := http.Header{}
-	s.Delete(h, r)
+	s.Delete(h, r.Header["Cookie"])
 	for _, line := range h["Set-Cookie"] {
 		fmt.Println(line)
 	}
@@ -108,7 +108,7 @@ func ExampleSpec_Read_chunks() {
 	s, _ := cookie.New("s", cookie.Attributes{})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Header.Set("Cookie", "s=__chunked__3; s.1=aaa; s.3=ccc")
-	_, _, err := s.Read(r)
+	_, _, err := s.Read(r.Header["Cookie"])
 	fmt.Println(errors.Is(err, cookie.ErrChunks))
 	fmt.Println(err)
 	// Output:

@@ -132,11 +132,11 @@ func TestH3Vectors(t *testing.T) {
 			name := filepath.Base(v.file)
 			switch {
 			case v.header["want-error"] == "chunks":
-				if _, _, err := s.Read(request(v.cookie...)); !errors.Is(err, cookie.ErrChunks) {
+				if _, _, err := s.Read(hdr(request(v.cookie...))); !errors.Is(err, cookie.ErrChunks) {
 					t.Errorf("Read = %v, want ErrChunks (h3 also rejects this input)", err)
 				}
 			case name == "h3v2-chunked.txt":
-				got, chunks, err := s.Read(request(v.cookie...))
+				got, chunks, err := s.Read(hdr(request(v.cookie...)))
 				if err != nil || got != v.value || v.header["want-chunks"] != "3" || chunks != 3 {
 					t.Fatalf("Read = %d chars, %d chunks, %v; want the %d-char value in %s chunks", len(got), chunks, err, len(v.value), v.header["want-chunks"])
 				}
@@ -150,7 +150,7 @@ func TestH3Vectors(t *testing.T) {
 				}
 			case name == "h3v2-shrink-chunked.txt":
 				h := http.Header{}
-				if err := s.Write(h, request(v.cookie...), v.value, time.Time{}, 0); err != nil {
+				if err := s.Write(h, hdr(request(v.cookie...)), v.value, time.Time{}, 0); err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(views(t, v.setCookie), views(t, h["Set-Cookie"])); diff != "" {
@@ -158,7 +158,7 @@ func TestH3Vectors(t *testing.T) {
 				}
 			case name == "h3v2-clear-chunked.txt":
 				h := http.Header{}
-				s.Delete(h, request(v.cookie...))
+				s.Delete(h, hdr(request(v.cookie...)))
 				if diff := cmp.Diff(views(t, v.setCookie), views(t, h["Set-Cookie"])); diff != "" {
 					t.Errorf("clearing differs from h3 (-h3 +ours):\n%s", diff)
 				}

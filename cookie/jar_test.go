@@ -27,11 +27,11 @@ func sessionServer(t *testing.T, s *cookie.Spec) http.Handler {
 		switch r.URL.Path {
 		case "/set":
 			n, _ := strconv.Atoi(r.URL.Query().Get("n"))
-			if err := s.Write(w.Header(), r, value(n), time.Time{}, 3600); err != nil {
+			if err := s.Write(w.Header(), hdr(r), value(n), time.Time{}, 3600); err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 			}
 		case "/read":
-			v, chunks, err := s.Read(r)
+			v, chunks, err := s.Read(hdr(r))
 			switch {
 			case errors.Is(err, cookie.ErrNoCookie):
 				io.WriteString(w, "none")
@@ -41,7 +41,7 @@ func sessionServer(t *testing.T, s *cookie.Spec) http.Handler {
 				fmt.Fprintf(w, "%d %s", chunks, v)
 			}
 		case "/delete":
-			s.Delete(w.Header(), r)
+			s.Delete(w.Header(), hdr(r))
 		default:
 			http.NotFound(w, r)
 		}

@@ -8,9 +8,12 @@ import (
 	"time"
 )
 
-// Read returns the cookie's value from r and how many chunks it had (0 for a
-// plain cookie). A main value of __chunked__N is reassembled from name.1 …
-// name.N, h3-style.
+// Read returns the cookie's value from a request's Cookie header lines
+// (r.Header["Cookie"] for a net/http request; a carrier without net/http
+// passes its Cookie header, or its cookies joined with "; ") and how many
+// chunks it had (0 for a plain cookie). A main value of __chunked__N is
+// reassembled from name.1 … name.N, h3-style. The lines are parsed as
+// [http.Request.Cookies] parses them.
 //
 // Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
 // N is not a canonical decimal in [1, MaxChunks] or a chunk is missing, empty,
@@ -19,10 +22,11 @@ import (
 //
 // When a name occurs more than once in the request, the first occurrence wins
 // (see the package documentation).
-func (s *Spec) Read(r *http.Request) (value string, chunks int, err error) {
-	if r == nil {
+func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
+	if len(cookies) == 0 {
 		return "", 0, ErrNoCookie
 	}
+	r := request(cookies)
 	cs := r.CookiesNamed(s.name)
 	if len(cs) == 0 || cs[0].Value == "" {
 		return "", 0, ErrNoCookie
@@ -87,14 +91,20 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 	return b.String(), nil
 }
 
+// request wraps Cookie header lines for net/http's cookie parser.
+func request(cookies []string) *http.Request {
+	return &http.Request{Header: http.Header{"Cookie": cookies}}
+}
+
 // Write adds to h the Set-Cookie lines that store value: one cookie when it
 // fits in [ChunkSize] characters, else name=__chunked__M plus name.1 … name.M,
 // all with the Spec's attributes.
 //
 // expires zero writes no Expires attribute; maxAge 0 writes no Max-Age
 // attribute (maxAge is in seconds; to expire the cookie use [Spec.Delete]).
-// r, which may be nil, is the request being answered: chunks it carried that
-// the new value no longer needs are deleted (Max-Age=0).
+// cookies are the Cookie header lines of the request being answered (nil
+// for none): chunks it carried that the new value no longer needs are
+// deleted (Max-Age=0).
 //
 // Set-Cookie lines for this cookie and its chunks (same name, Path and Domain)
 // already in h, from an earlier Write or Delete, are replaced; other lines are
@@ -106,7 +116,7 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 // quote, semicolon, backslash or control), a value starting with the reserved
 // "__chunked__", a negative maxAge or an unrepresentable expires give
 // [ErrInvalid]. Error messages never contain the value.
-func (s *Spec) Write(h http.Header, r *http.Request, value string, expires time.Time, maxAge int) error {
+func (s *Spec) Write(h http.Header, cookies []string, value string, expires time.Time, maxAge int) error {
 	if h == nil {
 		return fmt.Errorf("%w: nil header", ErrInvalid)
 	}
@@ -138,7 +148,7 @@ func (s *Spec) Write(h http.Header, r *http.Request, value string, expires time.
 			lines = append(lines, setCookieLine(s.chunkNames[i], value[(i-1)*ChunkSize:min(i*ChunkSize, len(value))], attrs))
 		}
 	}
-	h["Set-Cookie"] = s.appendStaleDeletions(lines, r, m)
+	h["Set-Cookie"] = s.appendStaleDeletions(lines, cookies, m)
 	return nil
 }
 
@@ -189,14 +199,14 @@ func setCookieLine(name, value, attrs string) string {
 }
 
 // Delete adds to h the Set-Cookie lines that expire the cookie and every chunk
-// cookie (name.1 … name.64) the request r carried; r may be nil. Earlier lines
+// cookie (name.1 … name.64) the request's Cookie header lines carried. Earlier lines
 // for this cookie in h are replaced, as in [Spec.Write].
-func (s *Spec) Delete(h http.Header, r *http.Request) {
+func (s *Spec) Delete(h http.Header, cookies []string) {
 	if h == nil {
 		return
 	}
 	s.removeLines(h)
-	h["Set-Cookie"] = s.appendStaleDeletions(append(h["Set-Cookie"], s.deletions[0]), r, 0)
+	h["Set-Cookie"] = s.appendStaleDeletions(append(h["Set-Cookie"], s.deletions[0]), cookies, 0)
 }
 
 // checkValue validates a value for Write without echoing it.
@@ -229,9 +239,9 @@ var cookieOctets = func() (t [256]bool) {
 }()
 
 // appendStaleDeletions appends deletions for every chunk name.i with i > keep
-// that r carried (bounded to i ≤ MaxChunksLimit).
-func (s *Spec) appendStaleDeletions(lines []string, r *http.Request, keep int) []string {
-	present := s.requestChunks(r)
+// that the request's cookies carried (bounded to i ≤ MaxChunksLimit).
+func (s *Spec) appendStaleDeletions(lines []string, cookies []string, keep int) []string {
+	present := s.requestChunks(cookies)
 	for i := keep + 1; i <= MaxChunksLimit && present>>(i-1) != 0; i++ {
 		if present&bit(i) != 0 {
 			lines = append(lines, s.deletion(i))
@@ -241,14 +251,11 @@ func (s *Spec) appendStaleDeletions(lines []string, r *http.Request, keep int) [
 }
 
 // requestChunks returns the set (see bit) of the chunk indexes name.i
-// (1 ≤ i ≤ MaxChunksLimit) present in r's cookies.
-func (s *Spec) requestChunks(r *http.Request) uint64 {
-	if r == nil {
-		return 0
-	}
+// (1 ≤ i ≤ MaxChunksLimit) present in the request's cookies.
+func (s *Spec) requestChunks(cookies []string) uint64 {
 	// Cheap guard: parse only when some Cookie line mentions "name.".
 	found := false
-	for _, line := range r.Header["Cookie"] {
+	for _, line := range cookies {
 		if strings.Contains(line, s.chunkPrefix) {
 			found = true
 			break
@@ -258,7 +265,7 @@ func (s *Spec) requestChunks(r *http.Request) uint64 {
 		return 0
 	}
 	var present uint64
-	for _, c := range r.Cookies() {
+	for _, c := range request(cookies).Cookies() {
 		if i, ok := s.chunkIndex(c.Name); ok {
 			present |= bit(i)
 		}
