@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"context"
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
@@ -14,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/chacha20poly1305"
 
-	"github.com/sealcookie/sealcookie/httpx"
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/testpayload"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -79,7 +80,11 @@ func loadBenchPayload(b *testing.B, name string) benchPayload {
 func cookieHeader(tb testing.TB, m *session.Manager[testpayload.Data], v string) string {
 	tb.Helper()
 	h := http.Header{}
-	if err := m.Cookie().Write(h, nil, v, time.Time{}, 0); err != nil {
+	spec, err := cookie.New(m.Name(), cookie.Attributes{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := spec.Write(h, nil, v, time.Time{}, 0); err != nil {
 		tb.Fatal(err)
 	}
 	r := &http.Request{Header: http.Header{}}
@@ -102,16 +107,12 @@ func (p benchPayload) wantViews(w *httptest.ResponseRecorder) error {
 	for _, c := range w.Result().Cookies() {
 		r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}
-	v, _, err := p.m.Cookie().Read(r)
-	if err != nil {
-		return err
+	s := p.m.Load(context.Background(), r.Header["Cookie"], "")
+	if s.IsNew() {
+		return errors.New("the response set no readable session")
 	}
-	e, err := p.m.Decode(v)
-	if err != nil {
-		return err
-	}
-	if e.Data.Views != p.env.Data.Views+1 || e.ID != p.env.ID {
-		return fmt.Errorf("session after the request: id %q views %d", e.ID, e.Data.Views)
+	if s.Data().Views != p.env.Data.Views+1 || s.ID() != p.env.ID {
+		return fmt.Errorf("session after the request: id %q views %d", s.ID(), s.Data().Views)
 	}
 	return nil
 }
@@ -152,13 +153,13 @@ func BenchmarkRequest(b *testing.B) {
 		run(b, benchCase{"none/bare", http.HandlerFunc(noContent), cookie, wantNoCookie})
 	})
 	b.Run("none/untouched", func(b *testing.B) {
-		run(b, benchCase{"none/untouched", httpx.Middleware(small.m)(http.HandlerFunc(noContent)), cookie, wantNoCookie})
+		run(b, benchCase{"none/untouched", small.m.Middleware(http.HandlerFunc(noContent)), cookie, wantNoCookie})
 	})
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		p := loadBenchPayload(b, name)
 		cookie := p.cookie
 		m := p.m
-		ours := httpx.Middleware(m)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ours := m.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if err := m.Get(r).Update(func(d *testpayload.Data) { d.Views++ }); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
@@ -194,7 +195,7 @@ func BenchmarkOverhead(b *testing.B) {
 		h    http.Handler
 	}{
 		{"none/bare", http.HandlerFunc(noContent)},
-		{"none/untouched", httpx.Middleware(p.m)(http.HandlerFunc(noContent))},
+		{"none/untouched", p.m.Middleware(http.HandlerFunc(noContent))},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

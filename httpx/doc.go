@@ -1,7 +1,8 @@
-// Package httpx joins sealcookie's sessions to net/http: a middleware that
-// loads sessions lazily and commits them before the first byte of the
-// response, a route guard, the session endpoint and logout handler for browser
-// code, and identity headers for a reverse proxy's upstream.
+// Package httpx builds on sealcookie's sessions in net/http (the middleware
+// itself is session.Manager.Middleware): a route guard that sends browsers to
+// the login page and back, the session endpoint and logout handler for
+// browser code, same-origin redirects, and identity headers for a reverse
+// proxy's upstream.
 //
 // Everything takes and returns the standard types (http.Handler,
 // func(http.Handler) http.Handler, httputil.ProxyRequest), so it works the
@@ -15,21 +16,22 @@
 //	mux.Handle("GET /account", guard.Handler(account))     // m.Get(r) inside
 //	mux.Handle("POST /auth/logout", logout)                  // httpx.NewLogout
 //	mux.Handle("/api/auth/session", endpoint)                // httpx.NewEndpoint
-//	http.ListenAndServeTLS(addr, cert, key, httpx.Middleware(m)(mux))
+//	http.ListenAndServeTLS(addr, cert, key, m.Middleware(mux))
 //
 // # The seeds, mapped
 //
-//	Auth.js auth() on the server     m.Get(r) or m.From(ctx) behind Middleware
+//	Auth.js auth() on the server     m.Get(r) or m.From(ctx) behind m.Middleware
 //	Auth.js / NextDevKit useSession  Endpoint (GET), update() is Endpoint (POST)
-//	next-session autoCommit          Middleware; Session.Save(w) stays available
+//	next-session autoCommit          m.Middleware; Session.Save(w.Header()) stays available
 //	NextDevKit edge getSession       Guard, or Proxy with Redirect in an edge proxy
 //
 // # Committing
 //
-// [Middleware] commits a session only if the handler asked for it, at the
-// first final WriteHeader, Write, ReadFrom or Flush, or when the handler
-// returns having written nothing; see its documentation for 1xx responses,
-// hijacked connections, failures and panics.
+// session.Manager.Middleware commits a session only if the handler asked for
+// it, at the first final WriteHeader, Write, ReadFrom or Flush, or when the
+// handler returns having written nothing. The handlers here that change a
+// session (the endpoint's update, logout) save it themselves, so they work
+// with or without the middleware.
 //
 // # Same-origin rules
 //
@@ -37,9 +39,8 @@
 // a scheme or a host, starts with "//" or "/\", holds backslashes, spaces or
 // control characters, or turns into any of these when percent-decoded, once
 // or several times. The session endpoint's update and the logout handler
-// accept a POST only from the same origin (Sec-Fetch-Site, else Origin
-// against Host, as net/http's CrossOriginProtection does); see
-// [ErrCrossOrigin].
+// accept a POST only from the same origin (net/http's CrossOriginProtection:
+// Sec-Fetch-Site, else Origin against Host); see [ErrCrossOrigin].
 //
 // # Identity for upstreams
 //

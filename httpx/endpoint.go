@@ -54,7 +54,7 @@ type EndpointConfig[T, P any] struct {
 // otherwise) and hold valid JSON (400 otherwise); other methods get 405.
 //
 // The Endpoint saves the session itself before it answers, so it works with
-// or without [Middleware] in front.
+// or without [session.Manager.Middleware] in front.
 type Endpoint[T, P any] struct {
 	m       *session.Manager[T]
 	project func(*session.Session[T]) P
@@ -95,7 +95,7 @@ func (e *Endpoint[T, P]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		s := e.m.Get(r)
-		_ = s.Save(w) // a refresh that fails is reported through OnError; the answer stands
+		_ = s.Save(w.Header()) // a refresh that fails is reported through OnError; the answer stands
 		e.answer(w, s)
 	case http.MethodPost:
 		if e.update == nil {
@@ -140,7 +140,7 @@ func (e *Endpoint[T, P]) post(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "update refused")
 		return
 	}
-	if err := s.Save(w); err != nil { // reported through OnError
+	if err := s.Save(w.Header()); err != nil { // reported through OnError
 		writeJSONError(w, http.StatusInternalServerError, "session could not be saved")
 		return
 	}
@@ -202,7 +202,7 @@ type LogoutConfig[T any] struct {
 // clears the session, deletes its cookies (every chunk too) and answers a 303
 // redirect to a safe target or 204 No Content, always with Cache-Control:
 // no-store. It saves the session itself, so it works with or without
-// [Middleware] in front.
+// [session.Manager.Middleware] in front.
 func NewLogout[T any](m *session.Manager[T], c LogoutConfig[T]) (http.Handler, error) {
 	if m == nil {
 		return nil, errors.New("httpx: NewLogout needs a non-nil *session.Manager")
@@ -236,7 +236,7 @@ func NewLogout[T any](m *session.Manager[T], c LogoutConfig[T]) (http.Handler, e
 			c.OnLogout(r, s)
 		}
 		s.Clear()
-		_ = s.Save(w) // deleting cannot fail
+		_ = s.Save(w.Header()) // deleting cannot fail
 		target := c.RedirectTo
 		if t, ok := SafeRedirect(r.URL.Query().Get(param)); ok {
 			target = t

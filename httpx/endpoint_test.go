@@ -65,7 +65,7 @@ func endpointApp(t *testing.T, m *session.Manager[User], lc httpx.LogoutConfig[U
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		m.Get(r).Update(func(u *User) { *u = User{ID: "u1", Name: "Ada", Role: "user", CSRF: "secret-csrf-token"} })
 	})
-	return httpx.Middleware(m)(mux)
+	return m.Middleware(mux)
 }
 
 func TestEndpoint(t *testing.T) {
@@ -167,7 +167,7 @@ func TestEndpointStreamedBodyCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, httpx.Middleware(m)(ep), false)
+	srv := newServer(t, m.Middleware(ep), false)
 	c := newClient(t, srv)
 	body := `{"name":"` + strings.Repeat("a", 200) + `"}`
 	req, _ := http.NewRequest("POST", srv.URL+"/", struct{ *strings.Reader }{strings.NewReader(body)})
@@ -211,7 +211,7 @@ func TestEndpointTrustedOrigin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, newServer(t, httpx.Middleware(m)(ep), false))
+	c := newClient(t, newServer(t, m.Middleware(ep), false))
 	for origin, want := range map[string]int{
 		"https://app.example.com":  400, // passes the origin check; refused by updateName for a fresh session
 		"https://evil.example.com": 403,
@@ -294,7 +294,7 @@ func TestLogoutChunked(t *testing.T) {
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		m.Get(r).Update(func(u *User) { u.ID, u.Blob = "u1", strings.Repeat("b", 5000) })
 	})
-	c := newClient(t, newServer(t, httpx.Middleware(m)(mux), false))
+	c := newClient(t, newServer(t, m.Middleware(mux), false))
 	c.get("/big")
 	if n := len(c.cookies()); n < 3 {
 		t.Fatalf("%d cookies, want a chunked session", n)

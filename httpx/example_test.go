@@ -80,7 +80,7 @@ func Example() {
 	mux.HandleFunc("/about", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "no session here") // never asks: no cookie, no cost
 	})
-	srv := httptest.NewTLSServer(httpx.Middleware(m)(mux))
+	srv := httptest.NewTLSServer(m.Middleware(mux))
 	defer srv.Close()
 
 	c := browser(srv)
@@ -97,7 +97,7 @@ func Example() {
 // wrapping it in the middleware is all it takes.
 func Example_serverless() {
 	m := exampleManager()
-	var Handler http.Handler = httpx.Middleware(m)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var Handler http.Handler = m.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := m.Get(r)
 		s.Update(func(a *Account) { a.Visits++ })
 		w.Header().Set("Content-Type", "text/plain")
@@ -171,7 +171,7 @@ func Example_serveMux() {
 	})
 	mux.Handle("POST /auth/logout", logout)
 	mux.Handle("/api/auth/session", endpoint)
-	srv := httptest.NewTLSServer(httpx.Middleware(m)(mux))
+	srv := httptest.NewTLSServer(m.Middleware(mux))
 	defer srv.Close()
 
 	c := browser(srv)
@@ -213,8 +213,8 @@ func ExampleProxy() {
 
 	p, err := httpx.NewProxy(m, httpx.ProxyConfig[Account]{
 		Headers: map[string]httpx.IdentityFunc[Account]{
-			"X-User-Id":    func(e *session.Envelope[Account]) (string, bool) { return e.Data.UserID, e.Data.UserID != "" },
-			"X-Session-Id": func(e *session.Envelope[Account]) (string, bool) { return e.ID, true },
+			"X-User-Id":    func(s *session.Session[Account]) (string, bool) { return s.Data().UserID, s.Data().UserID != "" },
+			"X-Session-Id": func(s *session.Session[Account]) (string, bool) { return s.ID(), true },
 		},
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func ExampleProxy() {
 		m.Get(r).Update(func(a *Account) { a.UserID = "u1" })
 	})
 	mux.Handle("/", p.Handler(proxy))
-	edge := httptest.NewTLSServer(httpx.Middleware(m)(mux))
+	edge := httptest.NewTLSServer(m.Middleware(mux))
 	defer edge.Close()
 
 	c := browser(edge)

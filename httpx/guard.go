@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/sealcookie/sealcookie/internal/token"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -53,7 +54,7 @@ type GuardConfig[T any] struct {
 // only when [SafeRedirect] accepts it, so the guard never points a browser to
 // another origin; a login handler reads it back with [RedirectTarget].
 //
-// Put the Guard inside [Middleware] for the same Manager: the session it
+// Put the Guard inside [session.Manager.Middleware] for the same Manager: the session it
 // loads is then decoded once for the whole request, and refreshed.
 type Guard[T any] struct {
 	m         *session.Manager[T]
@@ -152,7 +153,7 @@ func (g *Guard[T]) Deny(w http.ResponseWriter, r *http.Request) {
 func deny(w http.ResponseWriter, r *http.Request, api bool, loginURL string) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	addVary(h, "Accept")
+	token.AddVary(h, "Accept")
 	if api {
 		writeJSONError(w, http.StatusUnauthorized, "unauthenticated")
 		return

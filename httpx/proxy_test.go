@@ -76,9 +76,9 @@ func newProxyRigWith(t *testing.T, c httpx.ProxyConfig[User], handler bool) *pro
 
 	if c.Headers == nil {
 		c.Headers = map[string]httpx.IdentityFunc[User]{
-			"X-User-Id":    func(e *session.Envelope[User]) (string, bool) { return e.Data.ID, e.Data.ID != "" },
-			"x-user-name":  func(e *session.Envelope[User]) (string, bool) { return e.Data.Name, true },
-			"X-Session-Id": func(e *session.Envelope[User]) (string, bool) { return e.ID, true },
+			"X-User-Id":    func(s *session.Session[User]) (string, bool) { return s.Data().ID, s.Data().ID != "" },
+			"x-user-name":  func(s *session.Session[User]) (string, bool) { return s.Data().Name, true },
+			"X-Session-Id": func(s *session.Session[User]) (string, bool) { return s.ID(), true },
 		}
 	}
 	p, err := httpx.NewProxy(m, c)
@@ -103,7 +103,7 @@ func newProxyRigWith(t *testing.T, c httpx.ProxyConfig[User], handler bool) *pro
 	} else {
 		mux.Handle("/", rp)
 	}
-	front := newClient(t, newServer(t, httpx.Middleware(m)(mux), false))
+	front := newClient(t, newServer(t, m.Middleware(mux), false))
 	return &proxyRig{m: m, log: log, clk: clk, hits: hits, front: front}
 }
 
@@ -183,7 +183,7 @@ func (r *proxyRig) sessionID(t *testing.T) string {
 	u, _ := url.Parse(r.front.srv.URL)
 	for _, ck := range r.front.jar.Cookies(u) {
 		if ck.Name == r.m.Name() {
-			e, err := r.m.Decode(ck.Value)
+			e, err := r.m.Decode(t.Context(), ck.Value)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -315,11 +315,11 @@ func TestNewProxyErrors(t *testing.T) {
 		"redirect without a predicate": {Unauthenticated: httpx.Redirect},
 		"refuse without a predicate":   {Unauthenticated: httpx.Refuse},
 		"unknown mode":                 {Unauthenticated: 7},
-		"bad header name":              {Headers: map[string]httpx.IdentityFunc[User]{"X User": func(*session.Envelope[User]) (string, bool) { return "", false }}},
+		"bad header name":              {Headers: map[string]httpx.IdentityFunc[User]{"X User": func(*session.Session[User]) (string, bool) { return "", false }}},
 		"nil identity function":        {Headers: map[string]httpx.IdentityFunc[User]{"X-User": nil}},
 		"bad strip name":               {Strip: []string{"X:Y"}},
 		"reserved strip name":          {Strip: []string{"cookie"}},
-		"reserved identity name":       {Headers: map[string]httpx.IdentityFunc[User]{"Host": func(*session.Envelope[User]) (string, bool) { return "", false }}},
+		"reserved identity name":       {Headers: map[string]httpx.IdentityFunc[User]{"Host": func(*session.Session[User]) (string, bool) { return "", false }}},
 		"unsafe login path":            {Authenticated: signedIn, Unauthenticated: httpx.Redirect, LoginPath: "//evil.com"},
 	} {
 		if _, err := httpx.NewProxy(m, c); err == nil {
@@ -336,7 +336,7 @@ func TestProxiesKeepTheirOwnSessions(t *testing.T) {
 	outer, _, _ := newManager(t, "outer", nil)
 	inner, _, _ := newManager(t, "inner", nil)
 	headers := map[string]httpx.IdentityFunc[User]{
-		"X-User-Id": func(e *session.Envelope[User]) (string, bool) { return e.Data.ID, e.Data.ID != "" },
+		"X-User-Id": func(s *session.Session[User]) (string, bool) { return s.Data().ID, s.Data().ID != "" },
 	}
 	pa, err := httpx.NewProxy(outer, httpx.ProxyConfig[User]{Headers: headers})
 	if err != nil {

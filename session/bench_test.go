@@ -25,6 +25,7 @@ import (
 	"github.com/gorilla/sessions"
 	"golang.org/x/crypto/chacha20poly1305"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/testpayload"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
@@ -110,7 +111,11 @@ func BenchmarkLoad(b *testing.B) {
 			// The Cookie header a browser sends back: chunked for the large payload.
 			var pairs []string
 			w := httptest.NewRecorder()
-			if err := m.Cookie().Write(w.Header(), nil, v, time.Time{}, 0); err != nil {
+			spec, err := cookie.New(m.Name(), cookie.Attributes{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := spec.Write(w.Header(), nil, v, time.Time{}, 0); err != nil {
 				b.Fatal(err)
 			}
 			for _, c := range w.Result().Cookies() {
@@ -212,7 +217,7 @@ func benchDecode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
 	b.ReportAllocs()
 	var got *session.Envelope[testpayload.Data]
 	for b.Loop() {
-		if got, err = m.Decode(v); err != nil {
+		if got, err = m.Decode(b.Context(), v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -261,7 +266,7 @@ func benchEncode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if got, err := m.Decode(v); err != nil || got.Data.UserID != env.Data.UserID {
+	if got, err := m.Decode(b.Context(), v); err != nil || got.Data.UserID != env.Data.UserID {
 		b.Fatalf("round trip: %v", err)
 	}
 	b.ReportMetric(float64(len(v)), "chars")
@@ -282,7 +287,7 @@ func BenchmarkSave(b *testing.B) {
 				clear(w.h)
 				s := m.Get(r)
 				s.Update(func(d *testpayload.Data) { *d = env.Data })
-				if err := s.Save(w); err != nil {
+				if err := s.Save(w.Header()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -12,9 +12,10 @@
 //
 //	m, err := session.New(session.Config[Cart]{Keys: []sealed.Key{{ID: 1, Password: pw}}})
 //	...
-//	s := m.Get(r)                       // header over cookie, decoded once per attached request
+//	http.ListenAndServe(addr, m.Middleware(mux)) // loads lazily, commits before the first byte
+//	...
+//	s := m.Get(r)                                // in a handler: header over cookie
 //	err = s.Update(func(c *Cart) { c.Items++ })
-//	err = s.Save(w)                     // or let httpx.Middleware commit
 //
 // # Vocabulary
 //
@@ -27,11 +28,21 @@
 //	touch            Session.Touch: refresh lastSeenAt only
 //	destroy / clear  Session.Clear: deletes the cookie and its chunks
 //	regenerate       Session.Regenerate: new id, for login
-//	commit / save    Session.Save(w); httpx.Middleware commits automatically (autoCommit)
-//	encode / decode  Manager.Encode / Manager.Decode, for carriers that are not net/http
+//	commit / save    Manager.Middleware commits automatically (autoCommit); Session.Save(w.Header()) by hand
+//	encode / decode  Manager.Encode / Manager.Decode, for a sealed value outside any cookie
 //
 // Unlike h3, a new session that is never changed is never written: visitors
 // who never log in get no cookie.
+//
+// # Carriers
+//
+// The rules of a session (header over cookie, chunks, expiry, sliding,
+// rotation, size, migration) work from plain strings: [Manager.Load] reads a
+// session from a request's Cookie header lines and its session header's
+// value, and [Session.Save] writes the Set-Cookie lines and the session
+// header into a header map. [Manager.Get] and [Manager.Middleware] are the
+// net/http carrier on top; a serverless event, another framework or a
+// forward-auth sidecar is another.
 //
 // # Expiry
 //
@@ -65,18 +76,18 @@
 // too large, restores the data and returns ErrTooLarge with the size and the
 // limit, so a failure never surfaces when the response is written.
 //
-// # Sharing sessions with h3 and iron-session
+// # Formats: sharing sessions with h3 and iron-session
 //
-// Config.Format makes a Manager a peer of a JavaScript application that shares
-// the session cookie: FormatH3 for h3 2.x (Nuxt 4, Nitro 3), FormatH3V1 for
-// h3 1.x (Nuxt 3), FormatIronSession for iron-session 8 (Next.js), with
-// Config.IronPassword holding that application's password option as it
-// writes it. Values are then iron "Fe26.2" seals (package sealed/iron), and
-// the library's own rules for expiry, sliding, re-sealing and cookie
-// attributes replace the native ones; Format lists them, and where we chose
-// to differ. Give MaxAge and IdleTimeout the application's values (a
-// negative one for an option it leaves unset). The native format stays the
-// default, and the better choice for sessions only Go reads.
+// The native format (package sealed) is built in. Config.Format plugs in
+// another [Format]: package session/h3 makes a Manager a peer of an h3
+// application (h3 1.x for Nuxt 3 and 4, h3 2.x for Nuxt 5 and Nitro 3), and
+// package session/ironsession of an iron-session application (Next.js). Each
+// is configured with the application's own password option and lifetimes;
+// values are then iron "Fe26.2" seals, and the library's rules for expiry,
+// sliding, re-sealing and cookie attributes replace the native ones (see
+// [Rules]). A program that uses only the native format links none of iron's
+// crypto. The native format stays the default, and the better choice for
+// sessions only Go reads.
 //
 // # Statelessness and revocation
 //

@@ -1,10 +1,10 @@
 package session
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -42,26 +42,23 @@ type Envelope[T any] struct {
 	LastSeenAt int64  `json:"lastSeenAt,omitzero"` // omitzero: the same in encoding/json and json/v2
 }
 
-// Codec encodes envelopes to bytes and back. The default, JSON, is
-// encoding/json; a faster codec can be plugged in, but it must produce JSON
-// for the session to stay readable by peers.
+// Codec encodes envelopes to bytes and back. The default is encoding/json
+// (session/jsonv2 has encoding/json/v2); another codec can be plugged in, but
+// it must produce JSON for the session to stay readable by peers.
 type Codec interface {
 	Marshal(v any) ([]byte, error)
 	Unmarshal(data []byte, v any) error
 }
 
-// JSON is the default Codec: encoding/json.
-type JSON struct{}
+// stdJSON is the default Codec: encoding/json.
+type stdJSON struct{}
 
-// Marshal calls json.Marshal.
-func (JSON) Marshal(v any) ([]byte, error) { return json.Marshal(v) }
-
-// Unmarshal calls json.Unmarshal.
-func (JSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+func (stdJSON) Marshal(v any) ([]byte, error)      { return json.Marshal(v) }
+func (stdJSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
 
 // expires returns when the envelope expires: the earlier of createdAt +
 // MaxAge and lastSeenAt + IdleTimeout; the zero Time when neither is set
-// (only possible in the iron formats).
+// (a Peer or DataOnly format's sessions).
 func (m *Manager[T]) expires(e *Envelope[T]) time.Time {
 	var exp time.Time
 	if m.maxAge > 0 {
@@ -82,8 +79,11 @@ func (m *Manager[T]) expires(e *Envelope[T]) time.Time {
 // check enforces the envelope rules at now: an id, a createdAt not in the
 // future, MaxAge and IdleTimeout, each with the clock-skew tolerance.
 func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
-	if m.iron != nil {
-		return m.checkIron(e, now)
+	switch {
+	case m.rules.DataOnly:
+		return nil // no times to check: the seal carries the expiry
+	case m.rules.Peer:
+		return m.checkPeer(e, now)
 	}
 	if e.ID == "" || e.CreatedAt <= 0 || e.LastSeenAt < 0 {
 		return fmt.Errorf("%w: missing id or createdAt", ErrInvalid)
@@ -111,14 +111,37 @@ func (m *Manager[T]) check(e *Envelope[T], now time.Time) error {
 	return nil
 }
 
+// checkPeer is check for a Peer format, following h3 2.0.8: an id;
+// now − createdAt ≤ MaxAge; now − (lastSeenAt or createdAt) ≤ IdleTimeout, in
+// whole milliseconds and with no skew.
+func (m *Manager[T]) checkPeer(e *Envelope[T], now time.Time) error {
+	if e.ID == "" || e.CreatedAt < 0 || e.LastSeenAt < 0 {
+		return fmt.Errorf("%w: missing id, or negative times", ErrInvalid)
+	}
+	ms := now.UnixMilli()
+	if m.maxAge > 0 && ms-e.CreatedAt > m.maxAge.Milliseconds() {
+		return ErrExpired
+	}
+	if m.idle > 0 {
+		last := e.LastSeenAt
+		if last == 0 {
+			last = e.CreatedAt
+		}
+		if ms-last > m.idle.Milliseconds() {
+			return ErrIdle
+		}
+	}
+	return nil
+}
+
 // admit applies the rules every session read must pass: check, then the
 // application's Validate.
-func (m *Manager[T]) admit(r *http.Request, e *Envelope[T], now time.Time) error {
+func (m *Manager[T]) admit(ctx context.Context, e *Envelope[T], now time.Time) error {
 	if err := m.check(e, now); err != nil {
 		return err
 	}
 	if m.validate != nil {
-		if err := m.validate(r, e); err != nil {
+		if err := m.validate(ctx, e); err != nil {
 			return fmt.Errorf("%w: %w", ErrRevoked, err)
 		}
 	}
@@ -127,38 +150,37 @@ func (m *Manager[T]) admit(r *http.Request, e *Envelope[T], now time.Time) error
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-// open unseals value and decodes its envelope, enforcing every rule. stale
-// reports a value sealed with an old key. With keep, it also returns a copy
-// of the plaintext (the envelope's encoding) as a rollback point.
-// The envelope is decoded into e, which holds garbage after an error.
-func (m *Manager[T]) open(r *http.Request, value string, now time.Time, e *Envelope[T], keep bool) ([]byte, bool, error) {
+// open unseals value and decodes its envelope, enforcing every rule. reseal
+// reports a value the format wants sealed again (an old key, a legacy seal).
+// With keep, it also returns a copy of the plaintext (the envelope's
+// encoding) as a rollback point. The envelope is decoded into e, which holds
+// garbage after an error.
+func (m *Manager[T]) open(ctx context.Context, value string, now time.Time, e *Envelope[T], keep bool) ([]byte, bool, error) {
 	if len(value) > m.maxLen {
 		return nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.maxLen)
 	}
-	if m.iron != nil {
-		return m.openIron(r, value, now, e, keep)
-	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	// The sealed expiry is the envelope's; the skew applies to it too.
-	pt, info, err := m.ring.Open((*bp)[:0], []byte(value), m.name, now.Add(-m.skew))
-	if cap(pt) > cap(*bp) {
+	// The seal's expiry is the envelope's; the skew applies to it too.
+	pt, reseal, err := m.format.Open((*bp)[:0], value, m.name, now.Add(-m.skew))
+	if cap(pt) > cap(*bp) && cap(pt) <= 64<<10 {
 		*bp = pt[:0]
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	if err := m.codec.Unmarshal(pt, e); err != nil {
+	*e = Envelope[T]{}
+	if err := m.decode(pt, e); err != nil {
 		return nil, false, decodeError(err)
 	}
-	if err := m.admit(r, e, now); err != nil {
+	if err := m.admit(ctx, e, now); err != nil {
 		return nil, false, err
 	}
 	var kept []byte
 	if keep {
 		kept = append([]byte(nil), pt...)
 	}
-	return kept, info.Stale, nil
+	return kept, reseal && !m.rules.ReadOnly, nil
 }
 
 // decodeError describes a failure to decode an authentic plaintext. The
@@ -178,7 +200,7 @@ func (m *Manager[T]) seal(e *Envelope[T], now time.Time) (string, time.Time, int
 	if err != nil {
 		return "", time.Time{}, 0, fmt.Errorf("session: encoding the envelope: %w", err)
 	}
-	if n := m.sealedLen(len(pt)); n > m.maxLen {
+	if n := m.format.SealedLen(len(pt)); n > m.maxLen {
 		return "", time.Time{}, 0, m.tooLarge(len(pt))
 	}
 	return m.sealEncoded(pt, e, now)
@@ -187,17 +209,54 @@ func (m *Manager[T]) seal(e *Envelope[T], now time.Time) (string, time.Time, int
 // sealEncoded seals pt, the encoding of e, at now, returning the value and
 // its cookie's Expires and Max-Age.
 func (m *Manager[T]) sealEncoded(pt []byte, e *Envelope[T], now time.Time) (string, time.Time, int, error) {
-	if m.iron != nil {
-		return m.sealIron(pt, e, now)
-	}
 	exp := m.expires(e)
-	v, err := m.ring.SealString(pt, m.name, exp)
-	return v, exp, maxAgeSeconds(exp.Sub(now)), err
+	v, err := m.format.Seal(pt, m.name, exp, now)
+	switch {
+	case err != nil:
+		return "", time.Time{}, 0, fmt.Errorf("session: sealing: %w", err)
+	case len(v) > m.maxLen:
+		return "", time.Time{}, 0, m.tooLarge(len(pt))
+	case m.rules.CookieMaxAge > 0:
+		return v, time.Time{}, m.rules.CookieMaxAge, nil
+	case m.rules.Peer:
+		return v, exp, 0, nil
+	}
+	return v, exp, maxAgeSeconds(exp.Sub(now)), nil
 }
 
 func (m *Manager[T]) tooLarge(plaintext int) error {
 	return fmt.Errorf("%w: the session encodes to %d bytes and seals to %d characters; the limit is %d characters (about %d bytes of JSON)",
-		ErrTooLarge, plaintext, m.sealedLen(plaintext), m.maxLen, m.maxPlaintext())
+		ErrTooLarge, plaintext, m.format.SealedLen(plaintext), m.maxLen, m.maxPlaintext())
+}
+
+// maxPlaintext is the longest plaintext whose seal fits in maxLen.
+func (m *Manager[T]) maxPlaintext() int {
+	lo, hi := 0, m.maxLen // SealedLen grows with n: find the last n that fits
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if m.format.SealedLen(mid) <= m.maxLen {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// encode encodes what is sealed: the envelope, or the data alone.
+func (m *Manager[T]) encode(e *Envelope[T]) ([]byte, error) {
+	if m.rules.DataOnly {
+		return m.codec.Marshal(&e.Data)
+	}
+	return m.codec.Marshal(e)
+}
+
+// decode is the inverse of encode.
+func (m *Manager[T]) decode(pt []byte, e *Envelope[T]) error {
+	if m.rules.DataOnly {
+		return m.codec.Unmarshal(pt, &e.Data)
+	}
+	return m.codec.Unmarshal(pt, e)
 }
 
 // Encode seals an envelope into a value for carriers that are not net/http.
@@ -215,17 +274,20 @@ func (m *Manager[T]) Encode(e Envelope[T]) (string, error) {
 	if m.idle > 0 {
 		e.LastSeenAt = now.UnixMilli()
 	}
+	if m.rules.DataOnly {
+		e = Envelope[T]{Data: e.Data}
+	}
 	v, _, _, err := m.seal(&e, now)
 	return v, err
 }
 
 // Decode opens a value produced by Encode (or by a Manager's Save) and
 // enforces every rule a request would: authenticity, purpose, MaxAge,
-// IdleTimeout, skew and Validate (called with a nil request). Errors wrap
-// the sentinels of this package and of package sealed.
-func (m *Manager[T]) Decode(value string) (*Envelope[T], error) {
+// IdleTimeout, skew and Validate (called with ctx). Errors wrap the
+// sentinels of this package and of package sealed.
+func (m *Manager[T]) Decode(ctx context.Context, value string) (*Envelope[T], error) {
 	e := new(Envelope[T])
-	if _, _, err := m.open(nil, value, m.now(), e, false); err != nil {
+	if _, _, err := m.open(ctx, value, m.now(), e, false); err != nil {
 		return nil, fmt.Errorf("session %s: %w", m.name, err)
 	}
 	return e, nil

@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/h3"
 )
 
 type Cart struct {
@@ -33,7 +35,7 @@ func Example() {
 			http.Error(w, "session too large", http.StatusInternalServerError)
 			return
 		}
-		if err := s.Save(w); err != nil {
+		if err := s.Save(w.Header()); err != nil {
 			http.Error(w, "could not save the session", http.StatusInternalServerError)
 			return
 		}
@@ -65,15 +67,20 @@ func Example() {
 	// X-Cart-Session items=2 new=false true
 }
 
-// A Manager in FormatH3 shares its cookie with an h3 (Nuxt, Nitro)
-// application configured with the same password and options.
+// A Manager with the h3 format (package session/h3) shares its cookie with
+// an h3 (Nuxt, Nitro) application configured with the same password and
+// options.
 func Example_h3() {
-	m, err := session.New(session.Config[map[string]any]{
-		Format:       session.FormatH3,
-		IronPassword: iron.PasswordOption{Plain: "the h3 application's password, 32+ characters"},
-		MaxAge:       -1,               // h3's maxAge left unset
-		IdleTimeout:  30 * time.Minute, // h3's idleTimeout: 1800
+	f, err := h3.New(h3.Config{
+		Version:     2,
+		Password:    iron.PasswordOption{Plain: "the h3 application's password, 32+ characters"},
+		MaxAge:      -1,               // h3's maxAge left unset
+		IdleTimeout: 30 * time.Minute, // h3's idleTimeout: 1800
 	})
+	if err != nil {
+		panic(err)
+	}
+	m, err := session.New(session.Config[map[string]any]{Format: f})
 	if err != nil {
 		panic(err)
 	}
@@ -82,7 +89,7 @@ func Example_h3() {
 	if err := session.Merge(s, map[string]any{"user": "ada"}); err != nil {
 		panic(err)
 	}
-	if err := s.Save(rec); err != nil {
+	if err := s.Save(rec.Header()); err != nil {
 		panic(err)
 	}
 	c := rec.Result().Cookies()[0]
@@ -95,4 +102,69 @@ func Example_h3() {
 	// Output:
 	// h3 true true X-H3-Session
 	// ada
+}
+
+// The Middleware loads each request's session when a handler asks for it
+// and commits it before the first byte of the response.
+func ExampleManager_Middleware() {
+	m, err := session.New(session.Config[Cart]{
+		Keys: []sealed.Key{{ID: 1, Password: "an example password of at least 32 bytes"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /cart", func(w http.ResponseWriter, r *http.Request) {
+		s := m.Get(r)
+		if err := s.Update(func(c *Cart) { c.Items++ }); err != nil {
+			http.Error(w, "cart too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		fmt.Fprintf(w, "items=%d", s.Data().Items) // the cookie is written before this
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "ok") // never asks: no decoding, no cookie
+	})
+	srv := m.Middleware(mux) // or http.ListenAndServe(addr, m.Middleware(mux))
+
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("POST", "https://example.com/cart", nil))
+	fmt.Println(rec.Body.String(), len(rec.Result().Cookies()), rec.Header().Get("Vary"))
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "https://example.com/healthz", nil))
+	fmt.Println(rec.Body.String(), len(rec.Result().Cookies()))
+	// Output:
+	// items=1 1 Cookie, X-Session-Session
+	// ok 0
+}
+
+// Load and Save carry a session without net/http: cookies in as the
+// strings a serverless event holds them, Set-Cookie lines out.
+func ExampleManager_Load() {
+	m, err := session.New(session.Config[Cart]{
+		Name: "cart",
+		Keys: []sealed.Key{{ID: 1, Password: "an example password of at least 32 bytes"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	handle := func(cookies []string, sessionHeader string) (setCookies []string) {
+		// An event's cookies array ("a=1", "b=2") is one Cookie header line.
+		s := m.Load(context.Background(), []string{strings.Join(cookies, "; ")}, sessionHeader)
+		if err := s.Update(func(c *Cart) { c.Items++ }); err != nil {
+			panic(err)
+		}
+		out := http.Header{}
+		if err := s.Save(out); err != nil {
+			panic(err)
+		}
+		return out["Set-Cookie"]
+	}
+
+	first := handle([]string{"theme=dark"}, "")
+	value := strings.TrimPrefix(strings.SplitN(first[0], ";", 2)[0], "cart=")
+	second := handle([]string{"theme=dark", "cart=" + value}, "")
+	s := m.Load(context.Background(), []string{strings.SplitN(second[0], ";", 2)[0]}, "")
+	fmt.Println(len(first), len(second), s.Data().Items)
+	// Output: 1 1 2
 }

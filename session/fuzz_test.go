@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func FuzzGet(f *testing.F) {
 		if err := s.Update(func(u *User) { u.Name = name; u.Roles = []string{strings.Repeat("r", roles)} }); err != nil {
 			f.Fatal(err)
 		}
-		if err := s.Save(w); err != nil {
+		if err := s.Save(w.Header()); err != nil {
 			f.Fatal(err)
 		}
 		genuine[name] = true
@@ -61,7 +62,7 @@ func FuzzGet(f *testing.F) {
 			t.Fatalf("accepted a session nobody sealed: %+v", s.Data())
 		}
 		// Saving whatever came in never fails for an unchanged session.
-		if err := s.Save(httptest.NewRecorder()); err != nil {
+		if err := s.Save(http.Header{}); err != nil {
 			t.Fatalf("Save: %v", err)
 		}
 	})

@@ -37,7 +37,7 @@ func newApp(t *testing.T, keys ...sealed.Key) *app {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			s := a.m.Load().Get(r)
 			f(s, r)
-			if err := s.Save(w); err != nil {
+			if err := s.Save(w.Header()); err != nil {
 				http.Error(w, "save failed", http.StatusInternalServerError)
 				return
 			}

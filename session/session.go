@@ -12,36 +12,27 @@ import (
 	"github.com/sealcookie/sealcookie/cookie"
 )
 
-// Source says where a request's session came from.
-type Source int
+// source says where a request's session came from.
+type source uint8
 
-// Sources of a session.
 const (
-	SourceNone   Source = iota // no readable session: a fresh one
-	SourceCookie               // the session cookie (chunks reassembled)
-	SourceHeader               // the session header, which wins over the cookie
+	fromNone   source = iota // no readable session: a fresh one
+	fromCookie               // the session cookie (chunks reassembled)
+	fromHeader               // the session header, which wins over the cookie
 )
 
-func (s Source) String() string {
-	switch s {
-	case SourceCookie:
-		return "cookie"
-	case SourceHeader:
-		return "header"
-	}
-	return "none"
-}
-
-// Session is one request's session. Get it with Manager.Get; it is safe for
-// concurrent use by the goroutines serving that request. Change it only
-// through its methods; Save (or httpx's middleware) writes the changes.
+// Session is one request's session. Get it with Manager.Get (or Load); it is
+// safe for concurrent use by the goroutines serving that request. Change it
+// only through its methods; Save (or the Manager's Middleware) writes the
+// changes.
 type Session[T any] struct {
-	m *Manager[T]
-	r *http.Request
+	m       *Manager[T]
+	ctx     context.Context
+	cookies []string // the request's Cookie header lines
 
 	mu     sync.Mutex
 	env    Envelope[T]
-	source Source // where the request's value came from, even a rejected one
+	source source // where the request's value came from, even a rejected one
 	isNew  bool
 	// good is the encoded envelope of the last valid state, for rolling back
 	// an Update that made the session too large. encoded says it is also the
@@ -54,8 +45,9 @@ type Session[T any] struct {
 	legacy  bool // the request had a legacy session (migrated or refused): delete its cookie when saving
 }
 
-// reqState is the per-request cache that Attach installs. It is itself the
-// request's context, so attaching costs one allocation (plus the request copy).
+// reqState is the per-request cache that the Middleware installs. It is
+// itself the request's context, so attaching costs one allocation (plus the
+// request copy, which the Middleware's writer holds).
 type reqState[T any] struct {
 	context.Context
 	m  *Manager[T]
@@ -75,51 +67,34 @@ func (c *reqState[T]) get() *Session[T] {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.s == nil {
-		c.s = c.m.load(c.r)
+		c.s = c.m.loadRequest(c.r)
 	}
 	return c.s
 }
 
-// Attach returns r with a per-request cache for this Manager's session in its
-// context: Get and From then decode the session at most once per request, and
-// only if asked. httpx.Middleware attaches for you.
-func (m *Manager[T]) Attach(r *http.Request) *http.Request {
-	if _, ok := r.Context().Value(m.key).(*reqState[T]); ok {
-		return r
-	}
-	st := &reqState[T]{Context: r.Context(), m: m}
-	r2 := r.WithContext(st)
-	st.r = r2
-	return r2
-}
-
-// AttachTo is Attach writing the attached request into *dst instead of a new
-// copy, for middleware that allocates per-request storage of its own anyway.
-// It returns dst, or r unchanged (and dst untouched) when r is already
-// attached to m. dst must not be r.
-func (m *Manager[T]) AttachTo(dst, r *http.Request) *http.Request {
-	if _, ok := r.Context().Value(m.key).(*reqState[T]); ok {
-		return r
-	}
-	st := &reqState[T]{Context: r.Context(), m: m, r: dst}
-	*dst = *r.WithContext(st)
-	return dst
+// loaded returns the session if something already asked for it.
+func (c *reqState[T]) loaded() (*Session[T], bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.s, c.s != nil
 }
 
 // Get returns the request's session: from the session header if it is sent
 // and not empty, else from the cookie. A missing, unreadable, tampered,
 // expired or revoked value gives a fresh empty session (OnError hears why),
-// never an error. On a request returned by Attach the session is decoded once
-// and cached; otherwise every call decodes again.
+// never an error. Behind the Manager's Middleware the session is decoded at
+// most once per request, and only if asked for; elsewhere every call decodes
+// again.
 func (m *Manager[T]) Get(r *http.Request) *Session[T] {
 	if st, ok := r.Context().Value(m.key).(*reqState[T]); ok {
 		return st.get()
 	}
-	return m.load(r)
+	return m.loadRequest(r)
 }
 
 // From returns the session of the request whose context ctx is, loading it on
-// first use; ok is false when ctx does not come from Attach or the middleware.
+// first use; ok is false when ctx does not come from the Manager's
+// Middleware.
 func (m *Manager[T]) From(ctx context.Context) (s *Session[T], ok bool) {
 	st, ok := ctx.Value(m.key).(*reqState[T])
 	if !ok {
@@ -128,65 +103,51 @@ func (m *Manager[T]) From(ctx context.Context) (s *Session[T], ok bool) {
 	return st.get(), true
 }
 
-// Loaded returns the session of an attached request if something already
-// asked for it, without loading it. Middleware uses it to commit only the
-// sessions a handler touched.
-func (m *Manager[T]) Loaded(ctx context.Context) (s *Session[T], ok bool) {
-	st, ok := ctx.Value(m.key).(*reqState[T])
-	if !ok {
-		return nil, false
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.s, st.s != nil
+// Load is Get for carriers that are not net/http (serverless events, other
+// frameworks, proxies): it reads the session from a request's Cookie header
+// lines (a list of "name=value" cookies joined with "; " is one line) and
+// the value of its session header ("" when absent), with every rule of Get.
+// ctx is what OnError and Validate receive. Write the session back with
+// Save into a header map, then copy its Set-Cookie lines and the session
+// header to the response. The session is never cached: call Load once per
+// request.
+func (m *Manager[T]) Load(ctx context.Context, cookies []string, header string) *Session[T] {
+	return m.load(ctx, cookies, header)
 }
 
-// Peek returns the request's session like Get, but never caches it: on an
-// attached request whose session nobody asked for yet, the session is decoded
-// and not kept, so middleware does not commit it. It is for readers that must
-// not write, such as a reverse proxy. A session already loaded is returned as
-// is.
-func (m *Manager[T]) Peek(r *http.Request) *Session[T] {
-	if s, ok := m.Loaded(r.Context()); ok {
-		return s
+func (m *Manager[T]) loadRequest(r *http.Request) *Session[T] {
+	var header string
+	if m.header != "" {
+		header = r.Header.Get(m.header)
 	}
-	return m.load(r)
+	return m.load(r.Context(), r.Header["Cookie"], header)
 }
 
-// ReportError passes err to Config.OnError, if set, prefixed with the
-// session's name as the Manager's own reports are. It is for code that
-// handles this Manager's sessions, such as middleware reporting a failed
-// commit. err must not contain the session's value or data.
-func (m *Manager[T]) ReportError(r *http.Request, err error) { m.report(r, err) }
-
-func (m *Manager[T]) report(r *http.Request, err error) {
+func (m *Manager[T]) report(ctx context.Context, err error) {
 	if m.onError != nil {
-		m.onError(r, fmt.Errorf("session %s: %w", m.name, err))
+		m.onError(ctx, fmt.Errorf("session %s: %w", m.name, err))
 	}
 }
 
-// load reads the request's session (header over cookie).
-func (m *Manager[T]) load(r *http.Request) *Session[T] {
+// load reads a request's session (header over cookie).
+func (m *Manager[T]) load(ctx context.Context, cookies []string, header string) *Session[T] {
 	now := m.now()
-	s := &Session[T]{m: m, r: r}
+	s := &Session[T]{m: m, ctx: ctx, cookies: cookies}
 	var value string
 	var err error
-	if m.header != "" {
-		if v := r.Header.Get(m.header); v != "" {
-			value, s.source = v, SourceHeader
-		}
-	}
-	if s.source == SourceNone {
-		v, _, cerr := m.spec.Read(r)
+	if header != "" && m.header != "" {
+		value, s.source = header, fromHeader
+	} else {
+		v, _, cerr := m.spec.Read(cookies)
 		switch {
 		case cerr == nil:
-			value, s.source = v, SourceCookie
+			value, s.source = v, fromCookie
 		case !errors.Is(cerr, cookie.ErrNoCookie):
-			err, s.source = cerr, SourceCookie
+			err, s.source = cerr, fromCookie
 		}
 	}
 	if value != "" {
-		pt, stale, oerr := m.open(r, value, now, &s.env, true)
+		pt, reseal, oerr := m.open(ctx, value, now, &s.env, true)
 		if oerr == nil {
 			s.good, s.encoded = pt, true
 			if m.resealsOnRead(s.source) {
@@ -195,42 +156,50 @@ func (m *Manager[T]) load(r *http.Request) *Session[T] {
 					s.env.LastSeenAt = now.UnixMilli()
 					s.dirty, s.encoded = true, false
 				}
-				s.dirty = s.dirty || stale
+				s.dirty = s.dirty || reseal
 			}
 			return s
 		}
 		err = oerr
 	}
 	if err != nil {
-		// The iron formats leave a rejected cookie to the peer that may read it.
-		s.discard = s.source == SourceCookie && m.iron == nil
-		m.report(r, err)
+		// A Peer format leaves a rejected cookie to the peer that may read it.
+		s.discard = s.source == fromCookie && !m.rules.Peer
+		m.report(ctx, err)
 	}
 	s.reset(now)
-	if s.source == SourceNone && m.legacy != nil {
-		s.migrate(r, now)
+	if s.source == fromNone && m.legacy != nil {
+		s.migrate(now)
 	}
 	return s
 }
 
+// resealsOnRead reports whether reading a session from src may re-seal it
+// (sliding idle window, old key or legacy seal): always in the native
+// format; with a Peer format only from the cookie, as h3 does, and only when
+// the format can seal.
+func (m *Manager[T]) resealsOnRead(src source) bool {
+	return !m.rules.Peer || src == fromCookie && !m.rules.ReadOnly
+}
+
 // migrate starts s from the request's legacy session, if it has a valid one.
-func (s *Session[T]) migrate(r *http.Request, now time.Time) {
+func (s *Session[T]) migrate(now time.Time) {
 	m := s.m
-	ls, err := m.legacy.Read(r)
+	ls, err := m.legacy.Read(s.cookies)
 	if errors.Is(err, ErrNoLegacy) {
 		return
 	}
 	if err == nil {
 		e := Envelope[T]{ID: s.env.ID, CreatedAt: s.env.CreatedAt, Data: ls.Data}
-		if !ls.CreatedAt.IsZero() && !m.plain() {
+		if !ls.CreatedAt.IsZero() && !m.rules.DataOnly {
 			e.CreatedAt = ls.CreatedAt.UnixMilli()
 		}
 		if m.idle > 0 {
 			e.LastSeenAt = now.UnixMilli()
 		}
-		if err = m.admit(r, &e, now); err == nil {
+		if err = m.admit(s.ctx, &e, now); err == nil {
 			var pt []byte
-			if pt, err = m.encode(&e); err == nil && m.sealedLen(len(pt)) > m.maxLen {
+			if pt, err = m.encode(&e); err == nil && m.format.SealedLen(len(pt)) > m.maxLen {
 				err = m.tooLarge(len(pt))
 			}
 			if err == nil {
@@ -241,7 +210,7 @@ func (s *Session[T]) migrate(r *http.Request, now time.Time) {
 	}
 	s.legacy = true // delete the legacy cookie on the next save, migrated or refused
 	if err != nil {
-		m.report(r, fmt.Errorf("legacy session not migrated: %w", err))
+		m.report(s.ctx, fmt.Errorf("legacy session not migrated: %w", err))
 	}
 }
 
@@ -259,9 +228,9 @@ func (m *Manager[T]) needsRefresh(e *Envelope[T], now time.Time) bool {
 }
 
 // reset makes s a fresh, empty session with a new id (none in
-// FormatIronSession).
+// a DataOnly format).
 func (s *Session[T]) reset(now time.Time) {
-	if s.m.plain() {
+	if s.m.rules.DataOnly {
 		s.env = Envelope[T]{}
 	} else {
 		s.env = Envelope[T]{ID: s.m.genID(), CreatedAt: now.UnixMilli()}
@@ -271,7 +240,8 @@ func (s *Session[T]) reset(now time.Time) {
 }
 
 // ID returns the session id (a UUIDv4 unless Config.GenerateID says
-// otherwise); "" in FormatIronSession, whose sessions have none.
+// otherwise); "" with a DataOnly format (iron-session), whose sessions have
+// none.
 func (s *Session[T]) ID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,7 +249,7 @@ func (s *Session[T]) ID() string {
 }
 
 // CreatedAt returns when the session was created; MaxAge counts from here.
-// It is the zero Time in FormatIronSession, whose sessions carry no times.
+// It is the zero Time with a DataOnly format, whose sessions carry no times.
 func (s *Session[T]) CreatedAt() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -302,8 +272,8 @@ func (s *Session[T]) LastSeenAt() time.Time {
 
 // ExpiresAt returns when the session ends unless it is saved again: the
 // earlier of createdAt + MaxAge and lastSeenAt + IdleTimeout. It is the zero
-// Time when neither limit applies (an h3 format with both unset) and in
-// FormatIronSession, where only the seal knows its expiration.
+// Time when neither limit applies (h3 with both unset) and with a DataOnly
+// format, where only the seal knows its expiration.
 func (s *Session[T]) ExpiresAt() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -317,26 +287,12 @@ func (s *Session[T]) IsNew() bool {
 	return s.isNew
 }
 
-// Source returns where the request's session value came from.
-func (s *Session[T]) Source() Source {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.source
-}
-
 // Data returns a copy of the session data. Maps, slices and pointers inside
 // it are shared: change them only inside Update.
 func (s *Session[T]) Data() T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.env.Data
-}
-
-// Envelope returns a copy of the whole envelope (id, times and data).
-func (s *Session[T]) Envelope() Envelope[T] {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.env
 }
 
 // Update changes the data through f and marks the session for saving. If
@@ -355,7 +311,7 @@ func (s *Session[T]) Update(f func(data *T)) error {
 		s.env.LastSeenAt = s.m.now().UnixMilli()
 	}
 	pt, err := s.m.encode(&s.env)
-	if err == nil && len(pt) > 0 && s.m.sealedLen(len(pt)) > s.m.maxLen {
+	if err == nil && len(pt) > 0 && s.m.format.SealedLen(len(pt)) > s.m.maxLen {
 		err = s.m.tooLarge(len(pt))
 	} else if err != nil {
 		err = fmt.Errorf("session: encoding the envelope: %w", err)
@@ -409,12 +365,12 @@ func (s *Session[T]) Touch() {
 
 // Regenerate gives the session a new id and createdAt, keeping its data, and
 // marks it for saving. Call it at login and at every change of privilege, so
-// an id seen before the change names nothing after it. In
-// FormatIronSession, which has no id, it only marks the session for saving.
+// an id seen before the change names nothing after it. With a DataOnly
+// format, which has no id, it only marks the session for saving.
 func (s *Session[T]) Regenerate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.m.plain() {
+	if s.m.rules.DataOnly {
 		s.dirty = true
 		return
 	}
@@ -440,23 +396,25 @@ func (s *Session[T]) Clear() {
 	s.dirty = false
 }
 
-// Pending reports whether Save would write anything.
-func (s *Session[T]) Pending() bool {
+// pending reports whether Save would write anything.
+func (s *Session[T]) pending() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dirty || s.cleared || s.discard || s.legacy
 }
 
-// Save writes the session's changes into w's headers: a Set-Cookie (chunked
-// when needed, stale chunks deleted) for a changed session, deletions for a
-// cleared one or for a value the request carried and that was rejected, and
-// nothing otherwise. When the session came from the session header, the new
-// value (empty when cleared) is also set on the same response header. Call
-// it before the response's header is written; httpx.Middleware does.
-func (s *Session[T]) Save(w http.ResponseWriter) error {
+// Save writes the session's changes into h, a response's header map: a
+// Set-Cookie (chunked when needed, stale chunks deleted) for a changed
+// session, deletions for a cleared one or for a value the request carried
+// and that was rejected, and nothing otherwise. When the session came from
+// the session header, the new value (empty when cleared) is also set on the
+// same response header. Call it before the response's header is written
+// (s.Save(w.Header())); the Middleware does. A carrier that is not net/http
+// passes a fresh http.Header and copies h["Set-Cookie"] and the session
+// header to its response.
+func (s *Session[T]) Save(h http.Header) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	h := w.Header()
 	m := s.m
 	switch {
 	case s.dirty:
@@ -474,24 +432,24 @@ func (s *Session[T]) Save(w http.ResponseWriter) error {
 			v, exp, maxAge, err = m.seal(&s.env, now)
 		}
 		if err == nil {
-			err = m.spec.Write(h, s.r, v, exp, maxAge)
+			err = m.spec.Write(h, s.cookies, v, exp, maxAge)
 		}
 		if err != nil {
 			err = fmt.Errorf("saving: %w", err)
-			m.report(s.r, err)
+			m.report(s.ctx, err)
 			return fmt.Errorf("session %s: %w", m.name, err)
 		}
-		if s.source == SourceHeader {
+		if s.source == fromHeader {
 			h.Set(m.header, v)
 		}
 	case s.cleared || s.discard:
-		m.spec.Delete(h, s.r)
-		if s.cleared && s.source == SourceHeader {
+		m.spec.Delete(h, s.cookies)
+		if s.cleared && s.source == fromHeader {
 			h.Set(m.header, "")
 		}
 	}
 	if s.legacy { // migrated, cleared after migrating, or refused: never read it again
-		m.legacy.Delete(h, s.r)
+		m.legacy.Delete(h, s.cookies)
 	}
 	s.dirty, s.cleared, s.discard, s.legacy = false, false, false, false
 	return nil

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -95,7 +94,7 @@ func TestConcurrentLoad(t *testing.T) {
 		}
 	})
 	srvLog := &syncBuffer{}
-	srv := httptest.NewUnstartedServer(httpx.Middleware(m)(mux))
+	srv := httptest.NewUnstartedServer(m.Middleware(mux))
 	srv.Config.ErrorLog = log.New(srvLog, "", 0)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

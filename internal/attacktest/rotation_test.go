@@ -20,7 +20,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -34,7 +33,7 @@ var (
 
 // fleetConfig is everything the servers of the fleet share: configuration.
 // Each server builds its own Manager from it.
-func fleetConfig(keys []sealed.Key, onError func(*http.Request, error)) session.Config[Account] {
+func fleetConfig(keys []sealed.Key, onError func(context.Context, error)) session.Config[Account] {
 	return session.Config[Account]{Name: fleetName, Keys: keys, MaxAge: time.Hour, IdleTimeout: 30 * time.Minute, OnError: onError}
 }
 
@@ -76,7 +75,7 @@ func (fs *fleetServer) deploy(t *testing.T, keys ...sealed.Key) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := httpx.Middleware(m)(fleetApp(m, fs.name))
+	h := m.Middleware(fleetApp(m, fs.name))
 	fs.h.Store(&h)
 }
 
@@ -324,7 +323,7 @@ func TestFleetRotation(t *testing.T) {
 	// Why stage 1 comes first: a server still on [old] would log out
 	// everyone whose cookie a [new, old] server had re-sealed.
 	stage0, _ := session.New(fleetConfig([]sealed.Key{oldKey}, nil))
-	if _, err := stage0.Decode(probe); !errors.Is(err, sealed.ErrUnknownKey) {
+	if _, err := stage0.Decode(t.Context(), probe); !errors.Is(err, sealed.ErrUnknownKey) {
 		t.Errorf("a stage-0 server on a new-key value: %v, want sealed.ErrUnknownKey", err)
 	}
 

@@ -18,6 +18,8 @@ import (
 	"github.com/sealcookie/sealcookie/internal/vectors"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/h3"
+	"github.com/sealcookie/sealcookie/session/ironsession"
 )
 
 // pinned are the versions internal/node/package.json pins.
@@ -181,11 +183,67 @@ type peer struct {
 	errs []error
 }
 
-func newPeer(t *testing.T, c session.Config[Data]) *peer {
+// peerKind names the format our side of a walk speaks.
+type peerKind int
+
+const (
+	h3v2 peerKind = iota + 1
+	h3v1
+	ironSession
+)
+
+// peerCfg is our side's configuration: the format with its password and
+// lifetimes in the JavaScript library's terms (a negative duration for an
+// option the library leaves unset), the cookie name ("" for the format's).
+type peerCfg struct {
+	kind         peerKind
+	name         string
+	pw           iron.PasswordOption
+	maxAge, idle time.Duration
+}
+
+// config builds the session.Config of c.
+func (c peerCfg) config(t *testing.T) session.Config[Data] {
 	t.Helper()
+	var f session.Format
+	var err error
+	switch c.kind {
+	case h3v2, h3v1:
+		v := 2
+		if c.kind == h3v1 {
+			v = 1
+		}
+		f, err = h3.New(h3.Config{Version: v, Name: c.name, Password: c.pw, MaxAge: c.maxAge, IdleTimeout: c.idle})
+	case ironSession:
+		f, err = ironsession.New(ironsession.Config{CookieName: c.name, Password: c.pw, TTL: c.maxAge})
+	default:
+		t.Fatalf("unknown peer kind %d", c.kind)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return session.Config[Data]{Format: f}
+}
+
+// envelopeOf is s as h3's envelope (iron-session's data alone has no id
+// and no times).
+func envelopeOf(s *session.Session[Data]) session.Envelope[Data] {
+	e := session.Envelope[Data]{ID: s.ID(), Data: s.Data()}
+	if t := s.CreatedAt(); !t.IsZero() {
+		e.CreatedAt = t.UnixMilli()
+	}
+	if t := s.LastSeenAt(); !t.IsZero() {
+		e.LastSeenAt = t.UnixMilli()
+	}
+	return e
+}
+
+func newPeer(t *testing.T, pc peerCfg) *peer {
+	t.Helper()
+	c := pc.config(t)
 	p := &peer{clk: &clock{ms: t0}}
 	c.Clock = p.clk.now
-	c.OnError = func(_ *http.Request, err error) {
+	c.OnError = func(_ context.Context, err error) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.errs = append(p.errs, err)
@@ -220,7 +278,7 @@ func (p *peer) do(t *testing.T, ms int64, headers map[string]string, handle func
 		handle(s)
 	}
 	rec := httptest.NewRecorder()
-	if err := s.Save(rec); err != nil {
+	if err := s.Save(rec.Header()); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
 	return s, rec

@@ -24,8 +24,8 @@ const (
 // roundTrip is one configuration shared by both sides.
 type roundTrip struct {
 	name string
-	cfg  session.Config[Data] // ours
-	job  job                  // the library's (Op, Now and Headers are set per step)
+	cfg  peerCfg // ours
+	job  job     // the library's (Op, Now and Headers are set per step)
 	data Data
 	// viaHeader sends our value in the session header instead of the cookie.
 	viaHeader bool
@@ -38,41 +38,41 @@ func roundTrips() []roundTrip {
 	user := Data{"user": Data{"id": 42.0, "name": "Ada Lovelace", "roles": []any{"admin", "editor"}}, "theme": "dark", "visits": 3.0}
 	return []roundTrip{
 		{name: "h3v2 defaults",
-			cfg:  session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: -1, IdleTimeout: -1},
+			cfg:  peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: -1, idle: -1},
 			job:  job{Lib: "h3v2", Password: h3Pw},
 			data: user},
 		{name: "h3v2 maxAge and idleTimeout",
-			cfg:  session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: time.Hour, IdleTimeout: 30 * time.Minute},
+			cfg:  peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: time.Hour, idle: 30 * time.Minute},
 			job:  job{Lib: "h3v2", Password: h3Pw, MaxAge: 3600, IdleTimeout: 1800},
 			data: Data{"cart": []any{Data{"sku": "A-1", "qty": 2.0}}, "locale": "en-GB"}},
 		{name: "h3v2 custom name through the session header",
-			cfg:       session.Config[Data]{Format: session.FormatH3, Name: "AppSession", IronPassword: pw(h3Pw), IdleTimeout: -1},
+			cfg:       peerCfg{kind: h3v2, name: "AppSession", pw: pw(h3Pw), idle: -1},
 			job:       job{Lib: "h3v2", Password: h3Pw, Name: "AppSession", MaxAge: 86400},
 			data:      Data{"greeting": "héllo wörld — こんにちは — 🎉"},
 			viaHeader: true},
 		{name: "h3v2 chunked",
-			cfg:  session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: -1, IdleTimeout: -1},
+			cfg:  peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: -1, idle: -1},
 			job:  job{Lib: "h3v2", Password: h3Pw},
 			data: Data{"blob": big}},
 		{name: "h3v2 password id",
-			cfg:  session.Config[Data]{Format: session.FormatH3, IronPassword: rotating, MaxAge: -1, IdleTimeout: -1},
+			cfg:  peerCfg{kind: h3v2, pw: rotating, maxAge: -1, idle: -1},
 			job:  job{Lib: "h3v2", Password: rotatingJS},
 			data: user},
 		{name: "h3v1",
-			cfg:  session.Config[Data]{Format: session.FormatH3V1, IronPassword: pw(h3v1Pw), MaxAge: -1},
+			cfg:  peerCfg{kind: h3v1, pw: pw(h3v1Pw), maxAge: -1},
 			job:  job{Lib: "h3v1", Password: h3v1Pw},
 			data: user},
 		{name: "h3v1 maxAge through the session header",
-			cfg:       session.Config[Data]{Format: session.FormatH3V1, IronPassword: pw(h3v1Pw), MaxAge: time.Hour},
+			cfg:       peerCfg{kind: h3v1, pw: pw(h3v1Pw), maxAge: time.Hour},
 			job:       job{Lib: "h3v1", Password: h3v1Pw, MaxAge: 3600},
 			data:      user,
 			viaHeader: true},
 		{name: "iron-session password map",
-			cfg:  session.Config[Data]{Format: session.FormatIronSession, Name: ironName, IronPassword: isMap},
+			cfg:  peerCfg{kind: ironSession, name: ironName, pw: isMap},
 			job:  job{Lib: "iron-session", Password: isMapJS, Name: ironName},
 			data: Data{"user": Data{"id": 7.0, "name": "Zoë", "admin": false}, "csrf": "b6f1c0"}},
 		{name: "iron-session string password and ttl",
-			cfg:  session.Config[Data]{Format: session.FormatIronSession, Name: ironName, IronPassword: pw(h3Pw), MaxAge: time.Hour},
+			cfg:  peerCfg{kind: ironSession, name: ironName, pw: pw(h3Pw), maxAge: time.Hour},
 			job:  job{Lib: "iron-session", Password: h3Pw, Name: ironName, TTL: 3600},
 			data: Data{"sub": "user-7", "scope": []any{"read", "write"}}},
 	}
@@ -80,9 +80,9 @@ func roundTrips() []roundTrip {
 
 // sessionOf is what the library returned, as the envelope we compare:
 // h3's {id, createdAt, data, lastSeenAt?}, or iron-session's data alone.
-func sessionOf(t *testing.T, format session.Format, raw []byte) session.Envelope[Data] {
+func sessionOf(t *testing.T, format peerKind, raw []byte) session.Envelope[Data] {
 	t.Helper()
-	if format == session.FormatIronSession {
+	if format == ironSession {
 		return session.Envelope[Data]{Data: data(t, raw)}
 	}
 	return envelope(t, raw)
@@ -112,7 +112,7 @@ func TestGoSealsLibraryReads(t *testing.T) {
 		if rt.name == "h3v2 chunked" && !strings.Contains(h, "h3.3=") {
 			t.Fatalf("%s: not chunked into three cookies: %.60s…", rt.name, h)
 		}
-		wants[i] = s.Envelope()
+		wants[i] = envelopeOf(s)
 		j := rt.job
 		j.Op, j.Now = "read", t0+5000
 		j.Headers = map[string]string{}
@@ -127,7 +127,7 @@ func TestGoSealsLibraryReads(t *testing.T) {
 			if !r.OK || r.Fresh {
 				t.Fatalf("%s did not read our session: %s%s", rt.job.Lib, r.Error, r.Reason)
 			}
-			if diff := cmp.Diff(wants[i], sessionOf(t, rt.cfg.Format, r.Session)); diff != "" {
+			if diff := cmp.Diff(wants[i], sessionOf(t, rt.cfg.kind, r.Session)); diff != "" {
 				t.Errorf("session (-ours +%s):\n%s", rt.job.Lib, diff)
 			}
 			if len(r.SetCookie) != 0 {
@@ -163,7 +163,7 @@ func TestLibrarySealsGoReads(t *testing.T) {
 			if s.IsNew() {
 				t.Fatalf("we did not read %s's session: %v", rt.job.Lib, p.takeErrors())
 			}
-			if diff := cmp.Diff(sessionOf(t, rt.cfg.Format, r.Session), s.Envelope(), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(sessionOf(t, rt.cfg.kind, r.Session), envelopeOf(s), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("session (-%s +ours):\n%s", rt.job.Lib, diff)
 			}
 			if sc := rec.Header()["Set-Cookie"]; len(sc) != 0 {
@@ -187,22 +187,22 @@ func TestPasswordRotation(t *testing.T) {
 	newIS, newISJS := pwObject("1", oldPw, "2", newPw)
 	sides := []struct {
 		name                         string
-		format                       session.Format
+		format                       peerKind
 		lib, cookieName, wantIDField string
-		oldGo, newGo                 session.Config[Data]
+		oldGo, newGo                 peerCfg
 		oldJS, newJS                 any
 	}{
-		{"h3v2", session.FormatH3, "h3v2", "h3", "2",
-			session.Config[Data]{Format: session.FormatH3, IronPassword: oldH3},
-			session.Config[Data]{Format: session.FormatH3, IronPassword: newH3}, oldH3JS, newH3JS},
-		{"iron-session", session.FormatIronSession, "iron-session", ironName, "2",
-			session.Config[Data]{Format: session.FormatIronSession, Name: ironName, IronPassword: oldIS},
-			session.Config[Data]{Format: session.FormatIronSession, Name: ironName, IronPassword: newIS}, oldISJS, newISJS},
+		{"h3v2", h3v2, "h3v2", "h3", "2",
+			peerCfg{kind: h3v2, pw: oldH3},
+			peerCfg{kind: h3v2, pw: newH3}, oldH3JS, newH3JS},
+		{"iron-session", ironSession, "iron-session", ironName, "2",
+			peerCfg{kind: ironSession, name: ironName, pw: oldIS},
+			peerCfg{kind: ironSession, name: ironName, pw: newIS}, oldISJS, newISJS},
 	}
 	for _, sd := range sides {
 		t.Run(sd.name, func(t *testing.T) {
 			name := ""
-			if sd.format == session.FormatIronSession {
+			if sd.format == ironSession {
 				name = sd.cookieName
 			}
 			// The library, not rotated yet, seals with password 1.
@@ -237,7 +237,7 @@ func TestPasswordRotation(t *testing.T) {
 			if !stale.Fresh {
 				t.Errorf("a library without password 2 read our session: %s", stale.Session)
 			}
-			if sd.format == session.FormatH3 && !strings.HasPrefix(stale.Reason, "Cannot find password") {
+			if sd.format == h3v2 && !strings.HasPrefix(stale.Reason, "Cannot find password") {
 				t.Errorf("h3 without password 2 said %q", stale.Reason)
 			}
 			// Our old side (password 1 only) cannot read what the new side wrote.
@@ -260,7 +260,7 @@ func TestLegacyUpgrade(t *testing.T) {
 	nodeDir(t) // skip, or fail in CI, before any work
 	v1 := run1(t, job{Op: "update", Lib: "h3v1", Password: h3Pw, Now: t0, Data: Data{"cart": "A-1"}})
 	h := jar(t, "", v1.SetCookie)
-	p := newPeer(t, session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw)})
+	p := newPeer(t, peerCfg{kind: h3v2, pw: pw(h3Pw)})
 	s, rec := p.do(t, t0+1000, cookie(h), nil)
 	if s.IsNew() {
 		t.Fatalf("h3 1.x cookie not read: %v", p.takeErrors())
@@ -279,7 +279,7 @@ func TestLegacyUpgrade(t *testing.T) {
 		job{Op: "read", Lib: "h3v2", Password: h3Pw, Now: t0 + 1000, Headers: map[string]string{"cookie": h}})
 	if r := res[0]; !r.OK || r.Fresh {
 		t.Errorf("h3 2.x without its fallback did not read our upgrade: %s%s", r.Error, r.Reason)
-	} else if diff := cmp.Diff(s.Envelope(), envelope(t, r.Session)); diff != "" {
+	} else if diff := cmp.Diff(envelopeOf(s), envelope(t, r.Session)); diff != "" {
 		t.Errorf("upgraded session (-ours +h3):\n%s", diff)
 	}
 	if r := res[1]; !r.Fresh || r.Reason != "Bad hmac value" {
@@ -296,7 +296,7 @@ func TestLegacyUpgrade(t *testing.T) {
 // the slid window.
 func TestSlidingIdleTimeout(t *testing.T) {
 	nodeDir(t) // skip, or fail in CI, before any work
-	cfg := session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: -1, IdleTimeout: 30 * time.Minute}
+	cfg := peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: -1, idle: 30 * time.Minute}
 	h3 := job{Lib: "h3v2", Password: h3Pw, IdleTimeout: 1800}
 	const (
 		early = t0 + 900_000   // exactly half the window: no slide
@@ -361,21 +361,21 @@ func TestExpiryBoundaries(t *testing.T) {
 	nodeDir(t) // skip, or fail in CI, before any work
 	tests := []struct {
 		name                 string
-		cfg                  session.Config[Data]
+		cfg                  peerCfg
 		job                  job
 		lastAccepted         int64
 		want                 error // what we report one millisecond later
 		libraryReason        string
 		libraryReasonIronSes bool
 	}{
-		{"h3v2 maxAge", session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: time.Hour, IdleTimeout: -1},
+		{"h3v2 maxAge", peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: time.Hour, idle: -1},
 			job{Lib: "h3v2", Password: h3Pw, MaxAge: 3600}, t0 + 3_600_000, session.ErrExpired, "Session expired!", false},
-		{"h3v2 idleTimeout", session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: -1, IdleTimeout: 30 * time.Minute},
+		{"h3v2 idleTimeout", peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: -1, idle: 30 * time.Minute},
 			job{Lib: "h3v2", Password: h3Pw, IdleTimeout: 1800}, t0 + 1_800_000, session.ErrIdle, "Session expired!", false},
-		{"h3v1 maxAge", session.Config[Data]{Format: session.FormatH3V1, IronPassword: pw(h3v1Pw), MaxAge: time.Hour},
+		{"h3v1 maxAge", peerCfg{kind: h3v1, pw: pw(h3v1Pw), maxAge: time.Hour},
 			job{Lib: "h3v1", Password: h3v1Pw, MaxAge: 3600}, t0 + 3_600_000, session.ErrExpired, "Session expired!", false},
 		// iron-session's only limit is the seal's: ttl, plus iron's 60 s skew.
-		{"iron-session ttl", session.Config[Data]{Format: session.FormatIronSession, Name: ironName, IronPassword: pw(h3Pw), MaxAge: time.Hour},
+		{"iron-session ttl", peerCfg{kind: ironSession, name: ironName, pw: pw(h3Pw), maxAge: time.Hour},
 			job{Lib: "iron-session", Password: h3Pw, Name: ironName, TTL: 3600}, t0 + 3_659_999, sealed.ErrExpired, "", true},
 	}
 	for _, tc := range tests {
@@ -413,7 +413,7 @@ func TestExpiryBoundaries(t *testing.T) {
 // TestChunkedShrinkAndClear: each side cleans up the other's chunks.
 func TestChunkedShrinkAndClear(t *testing.T) {
 	nodeDir(t) // skip, or fail in CI, before any work
-	cfg := session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw), MaxAge: -1, IdleTimeout: -1}
+	cfg := peerCfg{kind: h3v2, pw: pw(h3Pw), maxAge: -1, idle: -1}
 	big := Data{"blob": strings.Repeat("x", 9000)}
 	p := newPeer(t, cfg)
 	ours, _ := p.write(t, t0, big)
@@ -460,7 +460,7 @@ func TestChunkedShrinkAndClear(t *testing.T) {
 // TestTamperedRejected: a flipped MAC character is "Bad hmac value" on both sides.
 func TestTamperedRejected(t *testing.T) {
 	nodeDir(t) // skip, or fail in CI, before any work
-	p := newPeer(t, session.Config[Data]{Format: session.FormatH3, IronPassword: pw(h3Pw)})
+	p := newPeer(t, peerCfg{kind: h3v2, pw: pw(h3Pw)})
 	ours, _ := p.write(t, t0, Data{"k": "v"})
 	flip := func(h string) string {
 		b := []byte(h)

@@ -3,8 +3,8 @@
 package testkit
 
 import (
+	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -48,7 +48,7 @@ type ErrLog struct {
 }
 
 // Hook records err.
-func (l *ErrLog) Hook(_ *http.Request, err error) {
+func (l *ErrLog) Hook(_ context.Context, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.errs = append(l.errs, err)

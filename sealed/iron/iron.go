@@ -329,6 +329,20 @@ func truncate(s string) string {
 // CanSeal reports whether Seal can work: false for a ReadOnly Codec.
 func (c *Codec) CanSeal() bool { return c.sealPw >= 0 }
 
+// SealedLen returns the length of the longest seal of an n-byte plaintext
+// that Seal writes (exact until the year 2286, when expirations in Unix
+// milliseconds grow a digit).
+func (c *Codec) SealedLen(n int) int {
+	idLen, expLen := 0, 0
+	if c.sealPw >= 0 {
+		idLen = len(c.passwords[c.sealPw].ID)
+	}
+	if c.ttlMs > 0 {
+		expLen = 13
+	}
+	return sealedLen(n, idLen, expLen)
+}
+
 // Seal encrypts and authenticates plaintext (JSON text, for the JavaScript
 // libraries, which JSON.parse what they unseal) and returns the seal. With a
 // TTL, the seal expires at now + TTL. Errors match ErrConfig for a ReadOnly

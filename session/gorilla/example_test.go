@@ -67,7 +67,7 @@ func Example() {
 	rec := httptest.NewRecorder()
 	s := m.Get(req)
 	fmt.Println("user:", s.Data().UserID, "new:", s.IsNew())
-	if err := s.Save(rec); err != nil {
+	if err := s.Save(rec.Header()); err != nil {
 		panic(err)
 	}
 	for _, c := range rec.Result().Cookies() {

@@ -208,12 +208,14 @@ func New[T any](c Config[T]) (*Reader[T], error) {
 // Name returns the gorilla cookie name.
 func (rd *Reader[T]) Name() string { return rd.name }
 
-// Read returns the converted data of the request's gorilla cookie, with its
+// Read returns the converted data of the gorilla cookie among a request's
+// Cookie header lines, with its
 // authenticated timestamp (when gorilla last wrote it) as CreatedAt, so the
 // migrated session's MaxAge counts from there. It returns session.ErrNoLegacy
 // when the request has no such cookie, and the reason (see Decode) when the
 // cookie is not valid; the Manager reports it and deletes the cookie.
-func (rd *Reader[T]) Read(r *http.Request) (session.LegacySession[T], error) {
+func (rd *Reader[T]) Read(cookies []string) (session.LegacySession[T], error) {
+	r := http.Request{Header: http.Header{"Cookie": cookies}}
 	c, err := r.Cookie(rd.name)
 	if err != nil || c.Value == "" {
 		return session.LegacySession[T]{}, session.ErrNoLegacy
@@ -228,7 +230,7 @@ func (rd *Reader[T]) Read(r *http.Request) (session.LegacySession[T], error) {
 // Delete adds to h the Set-Cookie line that expires the gorilla cookie, with
 // the configured Path and Domain. The session.Manager calls it when it saves
 // a migrated session, or clears it.
-func (rd *Reader[T]) Delete(h http.Header, r *http.Request) { rd.spec.Delete(h, r) }
+func (rd *Reader[T]) Delete(h http.Header, cookies []string) { rd.spec.Delete(h, cookies) }
 
 // Decode authenticates and decodes one gorilla cookie value and converts it:
 // the work of Read, for values that do not come in a request. It checks, in

@@ -1,28 +1,28 @@
-package httpx
+package session
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
-	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/internal/token"
 )
 
-// ErrLateChange is what Config.OnError of the Manager hears, through
-// [Middleware], when a handler changed its session after the response had
+// ErrLateChange is what Config.OnError hears, through [Manager.Middleware],
+// when a handler changed its session after the response had
 // started: the change could no longer be sent and is lost. Commit earlier,
 // for instance by updating the session before writing anything.
-var ErrLateChange = errors.New("httpx: session changed after the response started; the change was not sent")
+var ErrLateChange = errors.New("session: changed after the response started; the change was not sent")
 
-// Middleware returns net/http middleware that gives each request a lazily
-// loaded session of m and commits it automatically before the first byte of
-// the response (next-session's autoCommit).
+// Middleware is net/http middleware that gives each request a lazily loaded
+// session and commits it automatically before the first byte of the
+// response (next-session's autoCommit): http.ListenAndServe(addr,
+// m.Middleware(mux)), or router.Use(m.Middleware) with routers that take
+// func(http.Handler) http.Handler.
 //
 // Handlers reach the session with m.Get(r) or m.From(r.Context()); a route
 // that never asks pays for no decoding and writes nothing. When the session
-// was asked for, the middleware saves it (see [session.Session.Save]) and adds
+// was asked for, the middleware saves it (see [Session.Save]) and adds
 // "Vary: Cookie" (and the session header's name, when the Manager reads one)
 // at the first of:
 //
@@ -40,7 +40,7 @@ var ErrLateChange = errors.New("httpx: session changed after the response starte
 // asserting http.Hijacker on the writer. A hijacked connection is the
 // handler's own: nothing is committed on it.
 //
-// A handler can still commit explicitly with Session.Save(w), to handle the
+// A handler can still commit explicitly with Session.Save(w.Header()), to handle the
 // error itself; the middleware then has nothing left to write unless the
 // session changes again. A failure to commit (a session that no longer fits,
 // say) is reported through the Manager's Config.OnError and the response goes
@@ -52,36 +52,33 @@ var ErrLateChange = errors.New("httpx: session changed after the response starte
 // client sees a broken connection or stream): nothing is committed.
 //
 // Several Middleware, for Managers with different names, can be stacked.
-func Middleware[T any](m *session.Manager[T]) func(http.Handler) http.Handler {
-	if m == nil {
-		panic("httpx: Middleware needs a non-nil *session.Manager")
+func (m *Manager[T]) Middleware(next http.Handler) http.Handler {
+	vary := "Cookie"
+	if m.header != "" {
+		vary += ", " + m.header
 	}
-	hdr, vary := m.HeaderName(), "Cookie"
-	if hdr != "" {
-		vary += ", " + hdr
-	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			w := &writer[T]{rw: rw, m: m, header: hdr, vary: vary}
-			r = m.AttachTo(&w.req, r)
-			w.ctx = r.Context()
-			next.ServeHTTP(w, r)
-			w.finish(r)
-		})
-	}
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if _, ok := r.Context().Value(m.key).(*reqState[T]); ok {
+			next.ServeHTTP(rw, r) // already attached by an outer Middleware of m
+			return
+		}
+		w := &writer[T]{rw: rw, vary: vary}
+		w.st = reqState[T]{Context: r.Context(), m: m, r: &w.req}
+		w.req = *r.WithContext(&w.st)
+		next.ServeHTTP(w, &w.req)
+		w.finish()
+	})
 }
 
 // writer commits the session before the first byte of the response. It holds
-// the attached request's storage too, so that a request costs one allocation
-// here besides the session's per-request cache.
+// the per-request cache and the attached request too, so that a request
+// costs one allocation here.
 type writer[T any] struct {
 	rw        http.ResponseWriter
-	m         *session.Manager[T]
-	ctx       context.Context
-	header    string // the session header's name, "" when disabled
 	vary      string // "Cookie" and the session header's name, as one Vary value
 	committed bool
-	req       http.Request // storage for the attached request (see session.Manager.AttachTo)
+	st        reqState[T]
+	req       http.Request // the request with st as its context
 }
 
 // commit saves the session once, if the handler asked for it.
@@ -90,7 +87,7 @@ func (w *writer[T]) commit() {
 		return
 	}
 	w.committed = true
-	s, ok := w.m.Loaded(w.ctx)
+	s, ok := w.st.loaded()
 	if !ok {
 		return
 	}
@@ -98,25 +95,25 @@ func (w *writer[T]) commit() {
 	if len(h["Vary"]) == 0 {
 		h["Vary"] = []string{w.vary}
 	} else {
-		addVary(h, "Cookie")
-		if w.header != "" {
-			addVary(h, w.header)
+		token.AddVary(h, "Cookie")
+		if hdr := w.st.m.header; hdr != "" {
+			token.AddVary(h, hdr)
 		}
 	}
 	// Save reports its own failures through Config.OnError; the response
 	// goes on without the cookie.
-	_ = s.Save(w.rw)
+	_ = s.Save(h)
 }
 
 // finish runs after the handler returned normally: it commits a response
 // that wrote nothing, and reports a change made too late to be sent.
-func (w *writer[T]) finish(r *http.Request) {
+func (w *writer[T]) finish() {
 	if !w.committed {
 		w.commit()
 		return
 	}
-	if s, ok := w.m.Loaded(w.ctx); ok && s.Pending() {
-		w.m.ReportError(r, ErrLateChange)
+	if s, ok := w.st.loaded(); ok && s.pending() {
+		w.st.m.report(w.req.Context(), ErrLateChange)
 	}
 }
 
@@ -166,16 +163,3 @@ func (w *writer[T]) Unwrap() http.ResponseWriter { return w.rw }
 // writerOnly hides every method but Write, so io.Copy does not loop back
 // into ReadFrom.
 type writerOnly struct{ io.Writer }
-
-// addVary adds token to the Vary header unless it (or "*") is already listed.
-func addVary(h http.Header, token string) {
-	for _, line := range h["Vary"] {
-		for v := range strings.SplitSeq(line, ",") {
-			v = strings.TrimSpace(v)
-			if v == "*" || strings.EqualFold(v, token) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", token)
-}

@@ -1,8 +1,9 @@
-package session_test
+package h3_test
 
-// The iron formats through a Manager, beside the native one:
+// The JavaScript peers' formats (h3 2.x and 1.x, iron-session) through a
+// Manager, beside the native one:
 //
-//	go test -run='^$' -bench=Format -benchmem ./session
+//	go test -run='^$' -bench=Format -benchmem ./session/h3
 //
 // FormatDecode: a request carrying the session cookie → the typed data. In
 // the h3 format the seal's keys come from the codec's cache after the first
@@ -10,35 +11,65 @@ package session_test
 // FormatEncode: a changed session → its Set-Cookie header.
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/testpayload"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/h3"
+	"github.com/sealcookie/sealcookie/session/ironsession"
 )
 
+// benchFormats are the formats compared, each with a 24-hour lifetime and no
+// idle timeout. single marks the formats whose peers read one cookie.
 var benchFormats = []struct {
 	name   string
-	format session.Format
+	single bool
+	format func(b *testing.B) session.Format // nil: native
 }{
-	{"native", session.FormatNative},
-	{"h3", session.FormatH3},
-	{"h3v1", session.FormatH3V1},
-	{"iron-session", session.FormatIronSession},
+	{"native", false, nil},
+	{"h3", false, func(b *testing.B) session.Format {
+		return newFormat(b, h3.Config{MaxAge: 24 * time.Hour, IdleTimeout: -1})
+	}},
+	{"h3v1", true, func(b *testing.B) session.Format {
+		return newFormat(b, h3.Config{Version: 1, MaxAge: 24 * time.Hour})
+	}},
+	{"iron-session", true, func(b *testing.B) session.Format {
+		f, err := ironsession.New(ironsession.Config{CookieName: "h3", Password: iron.PasswordOption{Plain: ironPw1}, TTL: 24 * time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return f
+	}},
 }
 
-func benchFormatManager(b *testing.B, format session.Format) *session.Manager[testpayload.Data] {
+func benchPayload(b *testing.B, name string) testpayload.Envelope {
+	raw, err := testpayload.Read(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var e testpayload.Envelope
+	if err := json.Unmarshal(raw, &e); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+func benchFormatManager(b *testing.B, format func(*testing.B) session.Format) *session.Manager[testpayload.Data] {
 	clk := newClock()
-	c := session.Config[testpayload.Data]{Name: "h3", Clock: clk.Now, MaxAge: 24 * time.Hour, IdleTimeout: -1, Format: format}
-	if format == session.FormatNative {
-		c.Keys = []sealed.Key{key1}
+	c := session.Config[testpayload.Data]{Name: "h3", Clock: clk.Now}
+	if format == nil {
+		c.Keys = []sealed.Key{nativeKey}
+		c.MaxAge, c.IdleTimeout = 24*time.Hour, -1
 	} else {
-		c.IronPassword = iron.PasswordOption{Plain: ironPw1}
+		c.Format = format(b)
 	}
 	m, err := session.New(c)
 	if err != nil {
@@ -51,7 +82,7 @@ func BenchmarkFormatDecode(b *testing.B) {
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		env := benchPayload(b, name)
 		for _, f := range benchFormats {
-			if name == testpayload.Large && (f.format == session.FormatH3V1 || f.format == session.FormatIronSession) {
+			if name == testpayload.Large && f.single {
 				continue // over one cookie: those libraries do not chunk
 			}
 			b.Run(name+"/"+f.name, func(b *testing.B) {
@@ -60,8 +91,12 @@ func BenchmarkFormatDecode(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				spec, err := cookie.New(m.Name(), cookie.Attributes{})
+				if err != nil {
+					b.Fatal(err)
+				}
 				w := httptest.NewRecorder()
-				if err := m.Cookie().Write(w.Header(), nil, v, time.Time{}, 0); err != nil {
+				if err := spec.Write(w.Header(), nil, v, time.Time{}, 0); err != nil {
 					b.Fatal(err)
 				}
 				var pairs []string
@@ -89,23 +124,25 @@ func BenchmarkFormatEncode(b *testing.B) {
 	for _, name := range []string{testpayload.Small, testpayload.Large} {
 		env := benchPayload(b, name)
 		for _, f := range benchFormats {
-			if name == testpayload.Large && (f.format == session.FormatH3V1 || f.format == session.FormatIronSession) {
+			if name == testpayload.Large && f.single {
 				continue
 			}
 			b.Run(name+"/"+f.name, func(b *testing.B) {
 				m := benchFormatManager(b, f.format)
 				r := httptest.NewRequest("GET", "https://example.com/", nil)
-				w := &discardWriter{h: http.Header{}}
+				h := http.Header{}
 				b.ReportAllocs()
 				for b.Loop() {
-					clear(w.h)
+					clear(h)
 					s := m.Get(r)
-					s.Update(func(d *testpayload.Data) { *d = env.Data })
-					if err := s.Save(w); err != nil {
+					if err := s.Update(func(d *testpayload.Data) { *d = env.Data }); err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Save(h); err != nil {
 						b.Fatal(err)
 					}
 				}
-				if len(w.h["Set-Cookie"]) == 0 {
+				if len(h["Set-Cookie"]) == 0 {
 					b.Fatal("no Set-Cookie")
 				}
 			})

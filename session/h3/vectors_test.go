@@ -1,9 +1,10 @@
-package session_test
+package h3_test
 
 // Every case of testdata/interop/vectors.json (produced by the real h3 2.0.8,
 // h3 1.15.11, iron-session 8.0.4 and iron-webcrypto 2.0.0; see
-// testdata/interop/README.md) through a Manager in the matching format, at
-// the case's clock.
+// testdata/interop/README.md) through a Manager in the matching format (this
+// package's for h3, session/ironsession's for iron-session), at the case's
+// clock.
 
 import (
 	"encoding/json"
@@ -24,6 +25,8 @@ import (
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/h3"
+	"github.com/sealcookie/sealcookie/session/ironsession"
 )
 
 // vecData is the session type of the vectors: any JSON object.
@@ -40,16 +43,63 @@ type vecManager struct {
 	id  string // what GenerateID returns when set
 }
 
-func vectorFormat(producer string) (session.Format, bool) {
+// hasFormat reports whether producer has a session format; raw iron has none.
+func hasFormat(producer string) bool {
 	switch producer {
-	case vectors.ProducerH3v2:
-		return session.FormatH3, true
-	case vectors.ProducerH3v1:
-		return session.FormatH3V1, true
-	case vectors.ProducerIronSession:
-		return session.FormatIronSession, true
+	case vectors.ProducerH3v2, vectors.ProducerH3v1, vectors.ProducerIronSession:
+		return true
 	}
-	return 0, false // raw iron: no session format
+	return false
+}
+
+// dataOnly reports whether producer's sessions are the data alone
+// (iron-session's), with no h3 envelope.
+func dataOnly(producer string) bool { return producer == vectors.ProducerIronSession }
+
+// vectorFormat builds the session format of lib with password pw. A library
+// option left unset is a negative duration here; iron-session's ttl is 0
+// for its default.
+func vectorFormat(t *testing.T, lib *vectors.Library, pw vectors.Password) session.Format {
+	t.Helper()
+	opt := iron.PasswordOption{Plain: pw.Plain, Object: pw.Object}
+	unset := func(s int64) time.Duration {
+		if s == 0 {
+			return -1
+		}
+		return time.Duration(s) * time.Second
+	}
+	var f session.Format
+	var err error
+	switch lib.Producer {
+	case vectors.ProducerH3v2, vectors.ProducerH3v1:
+		c := h3.Config{Version: 2, Name: lib.Name, Password: opt, MaxAge: unset(lib.MaxAge), IdleTimeout: unset(lib.IdleTimeout)}
+		if lib.Producer == vectors.ProducerH3v1 {
+			c.Version = 1
+		}
+		if x := lib.Config; x != nil {
+			c.NoLegacySealFallback = x.LegacySealFallback != nil && !*x.LegacySealFallback
+		}
+		f, err = h3.New(c)
+	case vectors.ProducerIronSession:
+		f, err = ironsession.New(ironsession.Config{CookieName: lib.Name, Password: opt, TTL: time.Duration(lib.TTL) * time.Second})
+	default:
+		t.Fatalf("no session format for producer %q", lib.Producer)
+	}
+	if err != nil {
+		t.Fatalf("format for %s: %v", lib.Library, err)
+	}
+	return f
+}
+
+// envelopeOf is the envelope s holds, from its accessors.
+func envelopeOf(s *session.Session[vecData]) session.Envelope[vecData] {
+	ms := func(t time.Time) int64 {
+		if t.IsZero() {
+			return 0
+		}
+		return t.UnixMilli()
+	}
+	return session.Envelope[vecData]{ID: s.ID(), CreatedAt: ms(s.CreatedAt()), Data: s.Data(), LastSeenAt: ms(s.LastSeenAt())}
 }
 
 func attributesOf(o *vectors.CookieOptions) cookie.Attributes {
@@ -74,18 +124,13 @@ func attributesOf(o *vectors.CookieOptions) cookie.Attributes {
 // newVecManager builds a Manager for lib with password pw, its clock at at.
 func newVecManager(t *testing.T, lib *vectors.Library, pw vectors.Password, at int64) *vecManager {
 	t.Helper()
-	format, ok := vectorFormat(lib.Producer)
-	if !ok {
-		t.Fatalf("no session format for producer %q", lib.Producer)
-	}
 	v := &vecManager{clk: newClock(), log: &errLog{}}
 	v.clk.Set(vectors.Millis(at))
 	c := session.Config[vecData]{
-		Name:         lib.Name,
-		Format:       format,
-		IronPassword: iron.PasswordOption{Plain: pw.Plain, Object: pw.Object},
-		Clock:        v.clk.Now,
-		OnError:      v.log.Hook,
+		Name:    lib.Name,
+		Format:  vectorFormat(t, lib, pw),
+		Clock:   v.clk.Now,
+		OnError: v.log.Hook,
 		GenerateID: func() string {
 			if v.id != "" {
 				return v.id
@@ -93,27 +138,12 @@ func newVecManager(t *testing.T, lib *vectors.Library, pw vectors.Password, at i
 			return "fresh-session-id"
 		},
 	}
-	// A library option left unset is a negative duration here; iron-session's
-	// ttl is MaxAge, 0 for its default.
-	unset := func(s int64) time.Duration {
-		if s == 0 {
-			return -1
-		}
-		return time.Duration(s) * time.Second
-	}
-	if format == session.FormatIronSession {
-		c.MaxAge = time.Duration(lib.TTL) * time.Second
-		c.IdleTimeout = -1
-	} else {
-		c.MaxAge, c.IdleTimeout = unset(lib.MaxAge), unset(lib.IdleTimeout)
-	}
 	if x := lib.Config; x != nil {
 		c.Cookie = attributesOf(x.Cookie)
 		if x.CookieOptions != nil {
 			c.Cookie = attributesOf(x.CookieOptions)
 		}
 		c.DisableHeader = x.SessionHeader != nil && !*x.SessionHeader
-		c.NoLegacySealFallback = x.LegacySealFallback != nil && !*x.LegacySealFallback
 	}
 	m, err := session.New(c)
 	if err != nil {
@@ -132,7 +162,7 @@ func (v *vecManager) get(at int64, headers map[string]string) (*session.Session[
 	}
 	s := v.m.Get(r)
 	rec := httptest.NewRecorder()
-	if err := s.Save(rec); err != nil {
+	if err := s.Save(rec.Header()); err != nil {
 		panic(err) // Save of a read session cannot fail
 	}
 	return s, rec
@@ -142,9 +172,9 @@ func cookieHeader(h string) map[string]string { return map[string]string{"Cookie
 
 // wantSession compares what s holds with what the library returned: h3's
 // {id, createdAt, data, lastSeenAt?}, or iron-session's data object.
-func wantSession(t *testing.T, format session.Format, want json.RawMessage, s *session.Session[vecData]) {
+func wantSession(t *testing.T, producer string, want json.RawMessage, s *session.Session[vecData]) {
 	t.Helper()
-	if format == session.FormatIronSession {
+	if dataOnly(producer) {
 		var data vecData
 		if err := json.Unmarshal(want, &data); err != nil {
 			t.Fatal(err)
@@ -161,7 +191,7 @@ func wantSession(t *testing.T, format session.Format, want json.RawMessage, s *s
 	if err := json.Unmarshal(want, &e); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(e, s.Envelope(), equateEmpty); diff != "" {
+	if diff := cmp.Diff(e, envelopeOf(s), equateEmpty); diff != "" {
 		t.Errorf("session (-library +ours):\n%s", diff)
 	}
 }
@@ -194,7 +224,7 @@ func wantErrors(t *testing.T, msg string) []error {
 func (v *vecManager) wantRejected(t *testing.T, s *session.Session[vecData], libraryError string) {
 	t.Helper()
 	if !s.IsNew() {
-		t.Errorf("accepted: %+v", s.Envelope())
+		t.Errorf("accepted: %+v", envelopeOf(s))
 	}
 	errs := v.log.Take()
 	if len(errs) != 1 {
@@ -204,6 +234,32 @@ func (v *vecManager) wantRejected(t *testing.T, s *session.Session[vecData], lib
 	if !slices.ContainsFunc(want, func(w error) bool { return errors.Is(errs[0], w) }) {
 		t.Errorf("OnError heard %v, want one of %v (the library said %q)", errs[0], want, libraryError)
 	}
+}
+
+// sourceOf tells where a request's session comes from by what Save writes
+// for it once touched: a session from the header gets its new value in the
+// response's session header, one from the cookie a Set-Cookie alone. It
+// returns "header", "cookie" or "none" (a fresh session).
+func (v *vecManager) sourceOf(t *testing.T, at int64, headers map[string]string) string {
+	t.Helper()
+	s, _ := v.get(at, headers)
+	v.wantAccepted(t, s)
+	if s.IsNew() {
+		return "none"
+	}
+	s.Touch()
+	h := http.Header{}
+	if err := s.Save(h); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case v.m.HeaderName() != "" && h.Get(v.m.HeaderName()) != "":
+		return "header"
+	case len(h["Set-Cookie"]) != 0:
+		return "cookie"
+	}
+	t.Fatalf("Save of a touched session wrote %v", h)
+	return ""
 }
 
 func (v *vecManager) wantAccepted(t *testing.T, s *session.Session[vecData]) {
@@ -307,7 +363,7 @@ func TestVectors(t *testing.T) {
 		if lib == nil {
 			t.Fatalf("%s: no library configuration", c.Name)
 		}
-		if _, ok := vectorFormat(lib.Producer); !ok {
+		if !hasFormat(lib.Producer) {
 			if c.Format != vectors.FormatIron {
 				t.Errorf("%s: producer %q without a session format", c.Name, lib.Producer)
 			}
@@ -350,18 +406,12 @@ func requestHeaders(c *vectors.Case) map[string]string {
 
 func testPositive(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 	v := newVecManager(t, lib, c.ReaderPassword(), c.ReadAt)
-	format, _ := vectorFormat(lib.Producer)
 	s, _ := v.get(c.ReadAt, requestHeaders(c))
 	v.wantAccepted(t, s)
-	wantSession(t, format, c.Session, s)
-	switch c.Expect.SessionFrom {
-	case "header":
-		if s.Source() != session.SourceHeader {
-			t.Errorf("session from %v, want the header", s.Source())
-		}
-	case "cookie":
-		if s.Source() != session.SourceCookie {
-			t.Errorf("session from %v, want the cookie", s.Source())
+	wantSession(t, lib.Producer, c.Session, s)
+	if from := c.Expect.SessionFrom; from != "" {
+		if got := v.sourceOf(t, c.ReadAt, requestHeaders(c)); got != from {
+			t.Errorf("session from the %s, want the %s", got, from)
 		}
 	}
 	if vd := c.Validity; vd != nil {
@@ -394,7 +444,6 @@ func testPositive(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 // sliding idle timeout), with the same attributes.
 func replayRead(t *testing.T, c *vectors.Case, lib *vectors.Library, e *vectors.Exchange) {
 	v := newVecManager(t, lib, c.ReaderPassword(), e.At)
-	format, _ := vectorFormat(lib.Producer)
 	s, rec := v.get(e.At, e.Request.Headers)
 	v.wantAccepted(t, s)
 	want := c.Session
@@ -412,14 +461,14 @@ func replayRead(t *testing.T, c *vectors.Case, lib *vectors.Library, e *vectors.
 		t.Fatalf("Set-Cookie: ours %d lines, the library's %d", len(ours), len(theirs))
 	}
 	if len(ours) == 0 {
-		wantSession(t, format, want, s)
+		wantSession(t, lib.Producer, want, s)
 		return
 	}
 	// Re-sealed: the session we wrote, read back, is the library's.
 	compareSetCookies(t, c, lib, ours, theirs)
 	back, _ := v.get(e.At, cookieHeader(jar(t, "", ours)))
 	v.wantAccepted(t, back)
-	wantSession(t, format, want, back)
+	wantSession(t, lib.Producer, want, back)
 }
 
 func compareSetCookies(t *testing.T, c *vectors.Case, lib *vectors.Library, ours, theirs []string) {
@@ -450,7 +499,6 @@ func replaySeal(t *testing.T, c *vectors.Case, e *vectors.Exchange) {
 		pw = *c.SealPassword
 	}
 	v := newVecManager(t, lib, pw, e.At)
-	format, _ := vectorFormat(lib.Producer)
 	want := c.Session
 	var body struct {
 		Session json.RawMessage `json:"session"`
@@ -462,7 +510,7 @@ func replaySeal(t *testing.T, c *vectors.Case, e *vectors.Exchange) {
 		want = body.Session
 	}
 	var data vecData
-	if format == session.FormatIronSession {
+	if dataOnly(lib.Producer) {
 		if err := json.Unmarshal(want, &data); err != nil {
 			t.Fatal(err)
 		}
@@ -481,13 +529,13 @@ func replaySeal(t *testing.T, c *vectors.Case, e *vectors.Exchange) {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	if err := s.Save(rec); err != nil {
+	if err := s.Save(rec.Header()); err != nil {
 		t.Fatal(err)
 	}
 	compareSetCookies(t, c, lib, sessionCookieLines(rec), e.Response.SetCookie)
 	back, _ := v.get(e.At, cookieHeader(jar(t, "", sessionCookieLines(rec))))
 	v.wantAccepted(t, back)
-	wantSession(t, format, want, back)
+	wantSession(t, lib.Producer, want, back)
 }
 
 // testLegacyUpgrade: the value we re-seal from an h3 1.x cookie is at 8192
@@ -507,7 +555,7 @@ func testLegacyUpgrade(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 		sv := newVecManager(t, &strict, c.ReaderPassword(), c.ReadAt)
 		s, _ := sv.get(c.ReadAt, cookieHeader(value))
 		sv.wantAccepted(t, s)
-		wantSession(t, session.FormatH3, c.Session, s)
+		wantSession(t, vectors.ProducerH3v2, c.Session, s)
 		old := newVecManager(t, &v1, c.ReaderPassword(), c.ReadAt)
 		s, _ = old.get(c.ReadAt, cookieHeader(value))
 		old.wantRejected(t, s, "Bad hmac value")
@@ -558,7 +606,6 @@ func testResponse(t *testing.T, c *vectors.Case) {
 	}
 	e := &c.Exchanges[0]
 	v := newVecManager(t, lib, c.ReaderPassword(), e.At)
-	format, _ := vectorFormat(lib.Producer)
 	r := httptest.NewRequest(e.Request.Method, "https://example.com/", nil)
 	for k, val := range e.Request.Headers {
 		r.Header.Set(k, val)
@@ -583,7 +630,7 @@ func testResponse(t *testing.T, c *vectors.Case) {
 		s := v.m.Get(r)
 		v.wantAccepted(t, s)
 		s.Clear()
-		if err := s.Save(rec); err != nil {
+		if err := s.Save(rec.Header()); err != nil {
 			t.Fatal(err)
 		}
 		ours := parseSetCookies(t, sessionCookieLines(rec))
@@ -610,7 +657,7 @@ func testResponse(t *testing.T, c *vectors.Case) {
 		if err := s.Update(merge); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Save(rec); err != nil {
+		if err := s.Save(rec.Header()); err != nil {
 			t.Fatal(err)
 		}
 		compareSetCookies(t, c, lib, sessionCookieLines(rec), e.Response.SetCookie)
@@ -620,7 +667,7 @@ func testResponse(t *testing.T, c *vectors.Case) {
 		}
 		back, _ := v.get(c.ReadAt, cookieHeader(after))
 		v.wantAccepted(t, back)
-		wantSession(t, format, c.Session, back)
+		wantSession(t, lib.Producer, c.Session, back)
 	case "h3v2-error-path-keeps-cookie":
 		// h3 stages the session cookie into its error response; with us the
 		// handler saves, then fails: the Set-Cookie stays on the 500.
@@ -628,7 +675,7 @@ func testResponse(t *testing.T, c *vectors.Case) {
 		if err := s.Update(merge); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Save(rec); err != nil {
+		if err := s.Save(rec.Header()); err != nil {
 			t.Fatal(err)
 		}
 		http.Error(rec, "handler failed after session.update()", http.StatusInternalServerError)
@@ -655,7 +702,7 @@ func testQuirk(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 		v := newVecManager(t, lib, c.ReaderPassword(), c.ReadAt)
 		s, _ := v.get(c.ReadAt, cookieHeader(c.CookieHeader))
 		v.wantAccepted(t, s)
-		wantSession(t, session.FormatIronSession, c.Expect.Session, s)
+		wantSession(t, lib.Producer, c.Expect.Session, s)
 	default:
 		t.Fatalf("no reproduction for quirk %q", c.Name)
 	}
@@ -665,8 +712,7 @@ func testQuirk(t *testing.T, c *vectors.Case, lib *vectors.Library) {
 func testAlsoReadBy(t *testing.T, c *vectors.Case) {
 	for i := range c.AlsoReadBy {
 		rd := &c.AlsoReadBy[i]
-		format, ok := vectorFormat(rd.Reader.Producer)
-		if !ok {
+		if !hasFormat(rd.Reader.Producer) {
 			continue // raw iron: sealed/iron's tests
 		}
 		t.Run("also-"+rd.Reader.Producer, func(t *testing.T) {
@@ -687,7 +733,7 @@ func testAlsoReadBy(t *testing.T, c *vectors.Case) {
 				return
 			}
 			v.wantAccepted(t, s)
-			wantSession(t, format, rd.Session, s)
+			wantSession(t, rd.Reader.Producer, rd.Session, s)
 		})
 	}
 }
@@ -708,9 +754,11 @@ func TestVectorQuirks(t *testing.T) {
 			if ours {
 				v := newVecManager(t, c.Config, c.ReaderPassword(), e.At)
 				s, _ := v.get(e.At, nil)
-				s.Update(func(d *vecData) { *d = vecData{"k": "v"} })
+				if err := s.Update(func(d *vecData) { *d = vecData{"k": "v"} }); err != nil {
+					t.Fatal(err)
+				}
 				rec := httptest.NewRecorder()
-				if err := s.Save(rec); err != nil {
+				if err := s.Save(rec.Header()); err != nil {
 					t.Fatal(err)
 				}
 				lines = sessionCookieLines(rec)

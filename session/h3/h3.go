@@ -1,0 +1,192 @@
+// Package h3 is the session format of h3, the HTTP framework under Nuxt and
+// Nitro, for a Go service that shares its session cookie with an h3
+// application: h3 1.x (Nuxt 3 and Nuxt 4, on Nitro 2) and h3 2.x (Nuxt 5, on
+// Nitro 3).
+//
+//	f, err := h3.New(h3.Config{Version: 1, Password: pw}) // pw: iron.ParsePasswordOption(os.Getenv("NUXT_SESSION_PASSWORD"))
+//	m, err := session.New(session.Config[User]{Format: f})
+//
+// It exists for interoperability and migration. Sessions are iron "Fe26.2"
+// seals (package sealed/iron) of h3's envelope {"id","createdAt","data",
+// "lastSeenAt"?}, and the Manager follows h3's rules where they differ from
+// the native format's (see session.Rules.Peer):
+//
+//   - Seals carry no purpose: a value sealed for one cookie name opens under
+//     another, as in h3.
+//   - Session times are checked with no clock skew and strict comparisons (a
+//     session is still valid exactly MaxAge after createdAt), in whole
+//     milliseconds like Date.now(). The seal's own expiration keeps iron's
+//     60-second tolerance. A createdAt or lastSeenAt in the future is
+//     accepted.
+//   - A read re-seals the session only when h3 would: when it came from the
+//     cookie (not the header) and either slides its idle window or, in h3
+//     2.x, is a legacy 1-iteration seal. A value opened with an older
+//     password is not re-sealed on read (the peer may not know the new
+//     password yet); the next change seals it with the current one.
+//   - A rejected cookie is left alone rather than deleted, since a peer with
+//     other passwords may still read it; a new session replaces it when saved.
+//   - The cookie carries an Expires attribute and no Max-Age: the earlier of
+//     createdAt + MaxAge and lastSeenAt + IdleTimeout.
+//   - The cookie is Config.Name ("h3" by default) and the session header
+//     x-<lowercased name>-session unless session.Config says otherwise.
+//
+// As in the native format, a new session that is never changed writes no
+// cookie (h3's useSession writes one at once; its getSession does not).
+//
+// Every seal costs h3 one or two PBKDF2-SHA1 derivations (8192 iterations in
+// h3 2.x). This package caches the keys of seals that verified, so a client
+// resending its cookie costs microseconds, but a forged cookie with a fresh
+// salt costs a derivation before it can be refused. For sessions only Go
+// reads, the native format is shorter, faster and binds each value to its
+// cookie.
+package h3
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
+)
+
+// Config configures the h3 format. Password is required.
+type Config struct {
+	// Name is h3's name option, the cookie name. "" means "h3".
+	Name string
+
+	// Version is h3's major version: 1 for h3 1.x (Nuxt 3 and 4, Nitro 2),
+	// 2 for h3 2.x (Nuxt 5, Nitro 3). 0 means 2.
+	Version int
+
+	// Password is h3's password option as the application writes it: a
+	// plain string, an {id: password} map, or an object with "id" and
+	// "secret" naming the password that seals (iron.ParsePasswordOption
+	// reads one from a file or an environment variable). An object without
+	// "secret" gives a read-only format: saving a changed session fails, as
+	// h3 itself cannot seal with it.
+	Password iron.PasswordOption
+
+	// MaxAge is h3's maxAge, the session's lifetime from createdAt. 0 means
+	// 24 hours; negative leaves it unset, as h3 does by default.
+	MaxAge time.Duration
+
+	// IdleTimeout is h3 2.x's idleTimeout, from lastSeenAt: a read more than
+	// half of it after lastSeenAt slides it. 0 means 2 hours; negative
+	// leaves it unset, as h3 does by default. h3 1.x has none: it must be 0
+	// or negative with Version 1. With both MaxAge and IdleTimeout unset a
+	// session never expires, and its cookie lasts for the browser session.
+	IdleTimeout time.Duration
+
+	// NoLegacySealFallback stops h3 2.x from reading h3 1.x's 1-iteration
+	// seals (h3's legacySealFallback: false). By default they are read, and
+	// re-sealed at 8192 iterations when they come from the cookie.
+	NoLegacySealFallback bool
+}
+
+// maxMaxAge is the longest MaxAge accepted: browsers cap cookie lifetimes at
+// 400 days.
+const maxMaxAge = 400 * 24 * time.Hour
+
+// format is the h3 format, a session.Format.
+type format struct {
+	codec *iron.Codec
+	rules session.Rules
+}
+
+// New validates c and returns the h3 format for session.Config.Format.
+func New(c Config) (session.Format, error) {
+	v := c.Version
+	if v == 0 {
+		v = 2
+	}
+	if v != 1 && v != 2 {
+		return nil, fmt.Errorf("h3: Version %d: want 1 (h3 1.x) or 2 (h3 2.x)", c.Version)
+	}
+	maxAge, idle := c.MaxAge, c.IdleTimeout
+	switch {
+	case maxAge == 0:
+		maxAge = 24 * time.Hour
+	case maxAge < 0:
+		maxAge = 0
+	case maxAge > maxMaxAge:
+		return nil, fmt.Errorf("h3: MaxAge %v is over 400 days, the cap browsers put on cookie lifetimes", maxAge)
+	}
+	switch {
+	case v == 1 && idle > 0:
+		return nil, fmt.Errorf("h3: h3 1.x has no idle timeout: IdleTimeout must be 0 or negative with Version 1")
+	case v == 1 || idle < 0:
+		idle = 0
+	case idle == 0:
+		idle = 2 * time.Hour
+	}
+	if c.NoLegacySealFallback && v == 1 {
+		return nil, fmt.Errorf("h3: NoLegacySealFallback applies to h3 2.x only")
+	}
+	ttl := maxAge // h3: maxAge || idleTimeout
+	if ttl == 0 {
+		ttl = idle
+	}
+	var cfg iron.Config
+	var err error
+	if v == 2 {
+		cfg, err = iron.H3Config(c.Password, ttl)
+		if c.NoLegacySealFallback {
+			cfg.FallbackIterations = 0
+		}
+	} else {
+		cfg, err = iron.H3V1Config(c.Password, ttl)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("h3: Password: %w", err)
+	}
+	codec, err := iron.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("h3: Password: %w", err)
+	}
+	name := c.Name
+	if name == "" {
+		name = "h3"
+	}
+	return &format{codec: codec, rules: session.Rules{
+		Name:         name,
+		Header:       headerName,
+		SingleCookie: v == 1, // h3 1.x reads one cookie
+		Peer:         true,
+		MaxAge:       maxAge,
+		IdleTimeout:  idle,
+		ReadOnly:     !codec.CanSeal(),
+	}}, nil
+}
+
+func (f *format) Rules() session.Rules { return f.rules }
+
+func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
+	return f.codec.Seal(pt, now)
+}
+
+func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
+	pt, info, err := f.codec.Unseal(value, now)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(dst) == 0 {
+		return pt, info.Legacy, nil // Unseal returned a fresh slice
+	}
+	return append(dst, pt...), info.Legacy, nil
+}
+
+func (f *format) SealedLen(n int) int { return f.codec.SealedLen(n) }
+
+// headerName is h3's default session header: x-<lowercased name>-session.
+func headerName(name string) string {
+	b := make([]byte, 0, len(name)+10)
+	b = append(b, "x-"...)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(append(b, "-session"...))
+}

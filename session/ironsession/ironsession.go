@@ -1,0 +1,142 @@
+// Package ironsession is the session format of iron-session 8, the usual
+// session library of Next.js applications, for a Go service that shares the
+// application's session cookie.
+//
+//	f, err := ironsession.New(ironsession.Config{CookieName: "app", Password: pw})
+//	m, err := session.New(session.Config[User]{Format: f})
+//
+// It exists for interoperability and migration. The session's data itself is
+// sealed, with no envelope, as an iron "Fe26.2" seal (package sealed/iron) at
+// one PBKDF2 iteration followed by "~2"; the highest numeric password id
+// seals. The Manager follows iron-session's rules (see session.Rules.Peer):
+//
+//   - There is no id and no times: Session.ID returns "", CreatedAt,
+//     LastSeenAt and ExpiresAt the zero Time, and Regenerate only marks the
+//     session for saving. The seal's expiration (the TTL after each save,
+//     with iron's 60-second tolerance) ends the session.
+//   - Seals carry no purpose, a rejected cookie is left for the peer, and
+//     reads never re-seal.
+//   - The cookie's Max-Age is the TTL less 60 seconds (2147483647 for a TTL
+//     that never expires), with no Expires attribute; one cookie, never
+//     chunked; no session header unless session.Config.Header names one.
+//   - A value without the "~2" suffix is read as iron-session 8 reads a seal
+//     of its older versions: the data is the seal's "persistent" member
+//     (usually absent, hence empty data). The suffix is outside the MAC, as
+//     in iron-session.
+//
+// For sessions only Go reads, the native format is shorter, faster and binds
+// each value to its cookie.
+package ironsession
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
+)
+
+// Config configures the iron-session format. CookieName and Password are
+// required, as in iron-session.
+type Config struct {
+	// CookieName is iron-session's cookieName.
+	CookieName string
+
+	// Password is iron-session's password option as the application writes
+	// it: a plain string (password "1"), or an {id: password} map with
+	// decimal ids, the highest of which seals (iron.ParsePasswordOption reads
+	// one from a file or an environment variable).
+	Password iron.PasswordOption
+
+	// TTL is iron-session's ttl: the seal expires this long after each
+	// save. 0 means its default, 14 days; negative means its ttl: 0 (never
+	// expires); otherwise a whole number of seconds over 60, at most 400
+	// days.
+	TTL time.Duration
+}
+
+// maxAgeForever is iron-session's cookie Max-Age for ttl: 0.
+const maxAgeForever = 2147483647
+
+type format struct {
+	codec *iron.Codec
+	rules session.Rules
+}
+
+// New validates c and returns the iron-session format for
+// session.Config.Format.
+func New(c Config) (session.Format, error) {
+	if c.CookieName == "" {
+		return nil, fmt.Errorf("ironsession: CookieName is required, as iron-session's cookieName is")
+	}
+	ttl := c.TTL
+	switch {
+	case ttl == 0:
+		ttl = iron.IronSessionDefaultTTL
+	case ttl < 0:
+		ttl = 0
+	case ttl > 400*24*time.Hour:
+		return nil, fmt.Errorf("ironsession: TTL %v is over 400 days, the cap browsers put on cookie lifetimes", ttl)
+	case ttl%time.Second != 0 || ttl <= iron.DefaultTimestampSkew:
+		return nil, fmt.Errorf("ironsession: TTL %v: iron-session's ttl is a whole number of seconds over 60 (the cookie's Max-Age is ttl − 60 s)", ttl)
+	}
+	cfg, err := iron.IronSessionConfig(c.Password, ttl)
+	if err != nil {
+		return nil, fmt.Errorf("ironsession: Password: %w", err)
+	}
+	codec, err := iron.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("ironsession: Password: %w", err)
+	}
+	maxAge := maxAgeForever
+	if ttl > 0 {
+		maxAge = int((ttl - iron.DefaultTimestampSkew) / time.Second)
+	}
+	return &format{codec: codec, rules: session.Rules{
+		Name:         c.CookieName,
+		Header:       func(string) string { return "" }, // iron-session reads the cookie only
+		DataOnly:     true,
+		SingleCookie: true,
+		Peer:         true,
+		CookieMaxAge: maxAge,
+	}}, nil
+}
+
+func (f *format) Rules() session.Rules { return f.rules }
+
+func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
+	v, err := f.codec.Seal(pt, now)
+	if err != nil {
+		return "", err
+	}
+	return iron.IronSessionValue(v), nil
+}
+
+func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
+	seal, version, err := iron.SplitIronSessionValue(value)
+	if err != nil {
+		return nil, false, err
+	}
+	pt, _, err := f.codec.Unseal(seal, now)
+	if err != nil {
+		return nil, false, err
+	}
+	if version != iron.IronSessionVersion {
+		// iron-session 8 reads a seal without "~2" as one of its older
+		// versions, which kept the session under "persistent".
+		var old struct {
+			Persistent json.RawMessage `json:"persistent"`
+		}
+		if err := json.Unmarshal(pt, &old); err != nil {
+			return nil, false, fmt.Errorf("%w: an iron-session seal of an older version that is not a JSON object", session.ErrInvalid)
+		}
+		pt = old.Persistent
+		if len(pt) == 0 {
+			pt = []byte("null") // absent: empty data
+		}
+	}
+	return append(dst, pt...), false, nil
+}
+
+func (f *format) SealedLen(n int) int { return f.codec.SealedLen(n) + len("~2") }
