@@ -1,14 +1,21 @@
 // Package archtest holds the import arrows of DESIGN.md in place:
 //
-//	internal ← sealed ← session ← httpx ← cmd/sealcookie
+//	internal ← sealed ← session ← session/<format>, httpx ← cmd/sealcookie
 //	cookie (net/http and the standard library only; knows no crypto) ← session, httpx
 //
+// and the size of the session package's exported surface. Every package a
+// rule names must exist, so a renamed package cannot make a rule vacuous.
 // It runs `go list` on the module, so it needs the go command on PATH.
 package archtest
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,11 +66,59 @@ func rel(path string) string {
 // under reports whether rel path p is dir or below it.
 func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 
+// Packages the rules below name (relative to the module); each must exist.
+const (
+	pkgSealed     = "sealed"
+	pkgIron       = "sealed/iron"
+	pkgCookie     = "cookie"
+	pkgSession    = "session"
+	pkgGorilla    = "session/gorilla"
+	pkgH3         = "session/h3"
+	pkgIronSess   = "session/ironsession"
+	pkgHTTPX      = "httpx"
+	pkgCmd        = "cmd/sealcookie"
+	pkgInternal   = "internal/token"
+	maxSessionAPI = 40 // exported identifiers of package session, methods included
+)
+
+var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgHTTPX, pkgCmd, pkgInternal}
+
 // legacy sub-packages exist for migration and may use what the core must not.
-func isLegacy(p string) bool { return under(p, "sealed/gorilla") || under(p, "session/gorilla") }
+func isLegacy(p string) bool { return under(p, pkgGorilla) }
+
+// isPeerFormat reports the plug-in packages of the JavaScript peers' formats,
+// the only library packages that may use the iron seal and its crypto.
+func isPeerFormat(p string) bool { return p == pkgH3 || p == pkgIronSess }
+
+// peerCrypto is what only the peer formats may link: iron's seal and the
+// primitives it needs (PBKDF2-SHA1, AES-CBC).
+func peerCrypto(dep string) bool {
+	switch dep {
+	case module + "/" + pkgIron, "crypto/sha1", "crypto/pbkdf2", "crypto/aes", "crypto/internal/fips140/pbkdf2":
+		return true
+	}
+	return false
+}
+
+// stdDeps returns the transitive dependencies of a standard library package.
+func stdDeps(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", path).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", path, err)
+	}
+	deps := map[string]bool{}
+	for _, d := range strings.Fields(string(out)) {
+		deps[d] = true
+	}
+	return deps
+}
 
 func TestImportArrows(t *testing.T) {
 	pkgs := listPackages(t)
+	// net/http's TLS stack links crypto/aes and crypto/sha1 itself; what is
+	// held here is that no package adds iron's crypto beyond that.
+	netHTTP := stdDeps(t, "net/http")
 	for path, p := range pkgs {
 		r := rel(path)
 		for _, dep := range p.Deps {
@@ -82,15 +137,23 @@ func TestImportArrows(t *testing.T) {
 				switch {
 				case under(dr, "cmd"):
 					deny("nothing imports a command")
-				case under(dr, "httpx") && !under(r, "cmd") && !under(r, "httpx") && !under(r, "internal"):
+				case under(dr, pkgHTTPX) && !under(r, "cmd") && !under(r, pkgHTTPX) && !under(r, "internal"):
 					deny("only cmd (and internal test suites) may import httpx")
-				case under(dr, "session") && (under(r, "sealed") || under(r, "cookie")):
+				case under(dr, pkgSession) && (under(r, pkgSealed) || under(r, pkgCookie)):
 					deny("session sits above sealed and cookie")
-				case under(dr, "cookie") && under(r, "sealed"):
+				case under(dr, pkgCookie) && under(r, pkgSealed):
 					deny("sealed knows nothing of cookies")
-				case under(dr, "sealed") && under(r, "cookie"):
+				case under(dr, pkgSealed) && under(r, pkgCookie):
 					deny("cookie knows no crypto")
+				case dr != r && under(dr, pkgSession+"/") && r == pkgSession:
+					deny("format and migration plug-ins import session, never the reverse")
 				}
+			}
+			// A native user links no iron seal and no PBKDF2 (nor SHA-1 or AES
+			// beyond what net/http's TLS links): only the peer formats, and
+			// what builds on them (cmd, internal suites), use iron.
+			if peerCrypto(dep) && !netHTTP[dep] && !isPeerFormat(r) && r != pkgIron && !under(r, "cmd") && !under(r, "internal") {
+				deny("iron and its crypto belong to the peer format plug-ins (session/h3, session/ironsession)")
 			}
 			// The core stays free of gob and gorilla; only the opt-in legacy sub-packages may use them.
 			if !isLegacy(r) && !under(r, "cmd") && !under(r, "internal") {
@@ -117,13 +180,100 @@ func TestImportArrows(t *testing.T) {
 	}
 }
 
-// TestArrowsSeeEveryLayer fails if the package list silently shrank, which would
-// make TestImportArrows pass without checking anything.
-func TestArrowsSeeEveryLayer(t *testing.T) {
+// TestRulesNameRealPackages fails when a rule names a package that does not
+// exist (renamed or moved), which would make its rule pass vacuously.
+func TestRulesNameRealPackages(t *testing.T) {
 	pkgs := listPackages(t)
-	for _, want := range []string{"sealed"} {
+	for _, want := range namedPackages {
 		if _, ok := pkgs[module+"/"+want]; !ok {
-			t.Errorf("package %s not found by go list; the arrows test would check nothing for it", want)
+			t.Errorf("package %s, named by a rule, not found by go list; its rule would check nothing", want)
+		}
+	}
+}
+
+// TestSessionSurface counts the exported identifiers of package session
+// (types, functions, variables, constants and the exported methods of
+// exported types, in non-test files) and holds the count under
+// maxSessionAPI: the middleware's plumbing stays unexported.
+func TestSessionSurface(t *testing.T) {
+	names := exported(t, "../../session")
+	if len(names) > maxSessionAPI {
+		t.Errorf("package session exports %d identifiers, over %d:\n%s", len(names), maxSessionAPI, strings.Join(names, "\n"))
+	}
+	for _, must := range []string{"New", "Manager", "Manager.Get", "Manager.Load", "Manager.Middleware", "Session.Save", "Format"} {
+		if !slices.Contains(names, must) {
+			t.Errorf("package session does not export %s; the count would be meaningless", must)
+		}
+	}
+	t.Logf("package session exports %d identifiers", len(names))
+}
+
+// exported lists the exported identifiers declared in dir's non-test Go files.
+func exported(t *testing.T, dir string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files in %s: %v", dir, err)
+	}
+	var names []string
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if !d.Name.IsExported() {
+					continue
+				}
+				if d.Recv == nil {
+					names = append(names, d.Name.Name)
+					continue
+				}
+				if recv := recvName(d.Recv.List[0].Type); ast.IsExported(recv) {
+					names = append(names, recv+"."+d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch sp := spec.(type) {
+					case *ast.TypeSpec:
+						if sp.Name.IsExported() {
+							names = append(names, sp.Name.Name)
+						}
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							if n.IsExported() {
+								names = append(names, n.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// recvName returns the type name of a method receiver: T, *T, T[P] or *T[P].
+func recvName(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
 		}
 	}
 }
