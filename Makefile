@@ -18,8 +18,9 @@ test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
 
 .PHONY: vet
-vet: ## go vet ./...
+vet: ## go vet ./... (and session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26)
 	$(GO) vet $(PKGS)
+	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
