@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -257,9 +256,6 @@ func (d *decoder) decode(format string, in *input) (*decoded, error) {
 	return nil, usagef("unknown format %q", format)
 }
 
-// chunkName matches the name of a chunk cookie: <name>.<n>.
-var chunkName = regexp.MustCompile(`^(.+)\.([0-9]+)$`)
-
 // detect picks the format for --format auto, and the cookie name when the
 // input is a request: --name, else the only session-looking cookie in it.
 func (d *decoder) detect(in *input) (format, name string, err error) {
@@ -288,13 +284,14 @@ func (d *decoder) detect(in *input) (format, name string, err error) {
 		}
 	}
 	if name == "" {
-		// Chunks (<name>.<n>) count as their main cookie, present or not.
+		// Chunks (<name>.<n>, as package cookie reads them) count as their
+		// main cookie, present or not.
 		var names []string
 		seen := map[string]bool{}
 		for _, c := range r.Cookies() {
 			n := c.Name
-			if m := chunkName.FindStringSubmatch(n); m != nil {
-				n = m[1]
+			if base, _, ok := cookie.ChunkName(n); ok {
+				n = base
 			}
 			if !seen[n] {
 				seen[n] = true
