@@ -9,6 +9,7 @@ import (
 
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
 )
 
 // Formats, as --format names them.
@@ -58,6 +59,32 @@ func defaultName(format string) string {
 		return "" // chosen by the application: --name is required
 	}
 	return "__Host-session"
+}
+
+func describeFormat(f string) string {
+	switch f {
+	case formatNative:
+		return "native (sealcookie v1: XChaCha20-Poly1305)"
+	case formatH3v2:
+		return "h3v2 (h3 2.x session in iron Fe26.2)"
+	case formatH3v1:
+		return "h3v1 (h3 1.x session in iron Fe26.2)"
+	case formatIronSession:
+		return "iron-session (iron-session 8, iron Fe26.2 with ~2)"
+	case formatIron:
+		return "iron (raw @hapi/iron Fe26.2 seal)"
+	case formatGorilla:
+		return "gorilla (gorilla/securecookie)"
+	}
+	return f
+}
+
+// sessionFormats maps the session formats to package session's.
+var sessionFormats = map[string]session.Format{
+	formatNative:      session.FormatNative,
+	formatH3v2:        session.FormatH3,
+	formatH3v1:        session.FormatH3V1,
+	formatIronSession: session.FormatIronSession,
 }
 
 // detect guesses the format of a bare value, without any key:

@@ -125,6 +125,41 @@ func (s *sealer) native(data json.RawMessage, bare bool) ([]string, error) {
 	return sealOutput(m, data, bare)
 }
 
+// h3 seals an h3 2.x or 1.x session (or an iron-session 8 one) with a
+// session.Manager in that format: the lines are what a server would send.
+func (s *sealer) h3(format string, data json.RawMessage, bare bool) ([]string, error) {
+	opts := s.opts.config.Cookie
+	if format == formatIronSession {
+		opts = s.opts.config.CookieOptions
+	}
+	attrs, err := opts.attributes()
+	if err != nil {
+		return nil, err
+	}
+	m, err := ironManager(format, s.opts, s.pw, s.name, s.now, attrs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return sealOutput(m, data, bare)
+}
+
+// iron seals a raw iron seal of the data, as @hapi/iron's seal does.
+func (s *sealer) iron(data json.RawMessage) ([]string, error) {
+	cfg, err := iron.IronConfig(s.pw, s.opts.iterations, s.opts.ttl.d)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	c, err := iron.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	v, err := c.Seal(data, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return []string{v}, nil
+}
+
 // sealOutput is what `seal` prints for a Manager: the bare value (--value),
 // or the Set-Cookie lines its Save writes.
 func sealOutput(m *session.Manager[json.RawMessage], data json.RawMessage, bare bool) ([]string, error) {
@@ -151,28 +186,4 @@ func saveLines(m *session.Manager[json.RawMessage], data json.RawMessage) ([]str
 		return nil, err
 	}
 	return w["Set-Cookie"], nil
-}
-
-// headerWriter is the smallest http.ResponseWriter: Save only needs headers.
-type headerWriter http.Header
-
-func (h headerWriter) Header() http.Header         { return http.Header(h) }
-func (h headerWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (h headerWriter) WriteHeader(int)             {}
-
-// iron seals a raw iron seal of the data, as @hapi/iron's seal does.
-func (s *sealer) iron(data json.RawMessage) ([]string, error) {
-	cfg, err := iron.IronConfig(s.pw, s.opts.iterations, s.opts.ttl.d)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	c, err := iron.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	v, err := c.Seal(data, s.now())
-	if err != nil {
-		return nil, err
-	}
-	return []string{v}, nil
 }
