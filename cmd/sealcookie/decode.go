@@ -112,8 +112,7 @@ type decoder struct {
 	opts *options
 	pw   iron.PasswordOption
 	now  func() time.Time
-	auto bool   // the format was detected, not given
-	name string // the cookie name chosen
+	auto bool // the format was detected, not given
 }
 
 // decode decodes in as format; auto detects the format first.
@@ -126,23 +125,14 @@ func (d *decoder) decode(format string, in *input) (*decoded, error) {
 			return nil, err
 		}
 	}
+	f := formatOf(format)
+	if f == nil {
+		return nil, usagef("unknown format %q", format)
+	}
 	if name == "" {
-		name = defaultName(format)
+		name = f.cookie
 	}
-	d.name = name
-	switch format {
-	case formatNative:
-		return d.native(in, name)
-	case formatH3v2, formatH3v1:
-		return d.h3(format, in, name)
-	case formatIronSession:
-		return d.viaIronManager(format, in, name)
-	case formatIron:
-		return d.iron(in)
-	case formatGorilla:
-		return d.gorilla(in, name)
-	}
-	return nil, usagef("unknown format %q", format)
+	return f.decode(d, f, in, name)
 }
 
 // rejection turns a decoding failure into decode's error line: the reason

@@ -30,7 +30,7 @@ func (d *decoder) ironCodec() (*iron.Codec, error) {
 
 // iron decodes a raw iron seal: a bare value (or a session header's value),
 // as @hapi/iron's and iron-webcrypto's unseal take it.
-func (d *decoder) iron(in *input) (*decoded, error) {
+func (d *decoder) iron(_ *formatSpec, in *input, name string) (*decoded, error) {
 	if in.mode != modeValue && in.mode != modeSessionHeader {
 		if !d.auto {
 			return nil, usagef("--format iron takes the bare sealed value (or --session-header)")
@@ -38,11 +38,11 @@ func (d *decoder) iron(in *input) (*decoded, error) {
 	}
 	res := &decoded{format: formatIron, source: "the value given", value: in.value}
 	if in.mode != modeValue && in.mode != modeSessionHeader {
-		v, chunks, err := readCookie(in.request(), d.name)
+		v, chunks, err := readCookie(in.request(), name)
 		if err != nil {
 			return nil, err
 		}
-		res.value, res.chunks, res.source = v, chunks, fmt.Sprintf("cookie %q", d.name)
+		res.value, res.chunks, res.source = v, chunks, fmt.Sprintf("cookie %q", name)
 	}
 	c, err := d.ironCodec()
 	if err != nil {
@@ -70,7 +70,7 @@ func (d *decoder) iron(in *input) (*decoded, error) {
 
 // gorilla decodes a gorilla/securecookie (gorilla/sessions) cookie with the
 // migration reader of package session/gorilla: gob values first, then JSON.
-func (d *decoder) gorilla(in *input, name string) (*decoded, error) {
+func (d *decoder) gorilla(_ *formatSpec, in *input, name string) (*decoded, error) {
 	if name == "" {
 		return nil, usagef("--format gorilla needs --name: the session name given to store.Get (the MAC covers it)")
 	}

@@ -15,7 +15,7 @@ import (
 
 // native decodes sealcookie's own format with a session.Manager, so that
 // every rule is the server's.
-func (d *decoder) native(in *input, name string) (*decoded, error) {
+func (d *decoder) native(_ *formatSpec, in *input, name string) (*decoded, error) {
 	o := d.opts
 	plainID := uint8(1)
 	if v := in.value; v != "" {
@@ -93,17 +93,14 @@ func (res *decoded) envelope(env session.Envelope[json.RawMessage]) (*decoded, e
 	return res, nil
 }
 
-// h3 decodes an h3 2.x or 1.x session with a session.Manager in that format,
-// so that the header-over-cookie rule, the legacy-seal fallback and h3's
-// expiry rules are exactly a server's.
-func (d *decoder) h3(format string, in *input, name string) (*decoded, error) {
-	return d.viaIronManager(format, in, name)
-}
-
-// viaIronManager decodes with a Manager in an iron format.
-func (d *decoder) viaIronManager(format string, in *input, name string) (*decoded, error) {
+// viaIronManager decodes an h3 2.x or 1.x session, or an iron-session one,
+// with a session.Manager in that format, so that the header-over-cookie
+// rule, the legacy-seal fallback and h3's expiry rules are exactly a
+// server's.
+func (d *decoder) viaIronManager(f *formatSpec, in *input, name string) (*decoded, error) {
+	format := f.name
 	var onErr error
-	m, err := ironManager(format, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ *http.Request, err error) { onErr = err })
+	m, err := ironManager(f, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ *http.Request, err error) { onErr = err })
 	if err != nil {
 		return nil, err
 	}

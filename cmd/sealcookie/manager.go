@@ -15,10 +15,11 @@ import (
 // them: --max-age and --idle-timeout are h3's maxAge and idleTimeout (unset
 // unless given, as in h3), --ttl is iron-session's ttl (14 days unless
 // given), --config-json's sessionHeader and legacySealFallback are h3's.
-func ironManager(format string, o *options, pw iron.PasswordOption, name string, now func() time.Time, attrs cookie.Attributes, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
+func ironManager(f *formatSpec, o *options, pw iron.PasswordOption, name string, now func() time.Time, attrs cookie.Attributes, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
+	format := f.name
 	cfg := session.Config[json.RawMessage]{
 		Name:         name,
-		Format:       sessionFormats[format],
+		Format:       f.session,
 		IronPassword: pw,
 		MaxAge:       -1,
 		IdleTimeout:  -1,
