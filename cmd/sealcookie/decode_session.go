@@ -16,7 +16,6 @@ import (
 // native decodes sealcookie's own format with a session.Manager, so that
 // every rule is the server's.
 func (d *decoder) native(_ *formatSpec, in *input, name string) (*decoded, error) {
-	o := d.opts
 	plainID := uint8(1)
 	if v := in.value; v != "" {
 		if info, err := sealed.Inspect(v); err == nil {
@@ -31,32 +30,10 @@ func (d *decoder) native(_ *formatSpec, in *input, name string) (*decoded, error
 	if err != nil {
 		return nil, err
 	}
-	disabled, header, err := o.config.sessionHeader()
+	var onErr error
+	m, err := nativeReader(d.opts, keys, name, d.now, func(_ *http.Request, err error) { onErr = err })
 	if err != nil {
 		return nil, err
-	}
-	var onErr error
-	cfg := session.Config[json.RawMessage]{
-		Name: name,
-		Keys: keys,
-		// Without --max-age and --idle-timeout, the expiry sealed into the
-		// value by the server that wrote it is the limit.
-		MaxAge:        session.MaxMaxAge,
-		IdleTimeout:   -1,
-		Header:        header,
-		DisableHeader: disabled,
-		Clock:         d.now,
-		OnError:       func(_ *http.Request, err error) { onErr = err },
-	}
-	if o.maxAge.set && o.maxAge.d > 0 {
-		cfg.MaxAge = o.maxAge.d
-	}
-	if o.idle.set && o.idle.d > 0 {
-		cfg.IdleTimeout = o.idle.d
-	}
-	m, err := session.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
 	}
 	res := &decoded{format: formatNative, name: m.Name()}
 	env, err := d.viaManager(m, in, res, &onErr)

@@ -6,9 +6,72 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 )
+
+// nativeReader builds the session.Manager that decode opens a native value
+// with. Without --max-age and --idle-timeout, the expiry sealed into the
+// value by the server that wrote it is the limit; --config-json's
+// sessionHeader names or disables the session header.
+func nativeReader(o *options, keys []sealed.Key, name string, now func() time.Time, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
+	disabled, header, err := o.config.sessionHeader()
+	if err != nil {
+		return nil, err
+	}
+	cfg := session.Config[json.RawMessage]{
+		Name:          name,
+		Keys:          keys,
+		MaxAge:        session.MaxMaxAge,
+		IdleTimeout:   -1,
+		Header:        header,
+		DisableHeader: disabled,
+		Clock:         now,
+		OnError:       onErr,
+	}
+	if o.maxAge.set && o.maxAge.d > 0 {
+		cfg.MaxAge = o.maxAge.d
+	}
+	if o.idle.set && o.idle.d > 0 {
+		cfg.IdleTimeout = o.idle.d
+	}
+	m, err := session.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return m, nil
+}
+
+// nativeWriter builds the session.Manager that seal writes a native session
+// with: the library's defaults unless --max-age or --idle-timeout (0: none)
+// is given, and --config-json's cookie attributes.
+func nativeWriter(o *options, keys []sealed.Key, name string, now func() time.Time) (*session.Manager[json.RawMessage], error) {
+	attrs, err := o.config.Cookie.attributes()
+	if err != nil {
+		return nil, err
+	}
+	cfg := session.Config[json.RawMessage]{
+		Name:   name,
+		Keys:   keys,
+		Clock:  now,
+		Cookie: attrs,
+	}
+	if o.maxAge.set {
+		cfg.MaxAge = o.maxAge.d
+	}
+	if o.idle.set {
+		cfg.IdleTimeout = o.idle.d
+		if o.idle.d == 0 {
+			cfg.IdleTimeout = -1
+		}
+	}
+	m, err := session.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return m, nil
+}
 
 // ironManager builds the session.Manager of an iron format (h3v2, h3v1,
 // iron-session) from the options, the way the JavaScript library reads

@@ -87,33 +87,13 @@ type sealer struct {
 // native seals a sealcookie session with a session.Manager: the lines are
 // exactly what a server with these options sends.
 func (s *sealer) native(_ *formatSpec, data json.RawMessage, bare bool) ([]string, error) {
-	o := s.opts
 	keys, err := nativeKeys(s.pw, 1)
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := o.config.Cookie.attributes()
+	m, err := nativeWriter(s.opts, keys, s.name, s.now)
 	if err != nil {
 		return nil, err
-	}
-	cfg := session.Config[json.RawMessage]{
-		Name:   s.name,
-		Keys:   keys,
-		Clock:  s.now,
-		Cookie: attrs,
-	}
-	if o.maxAge.set {
-		cfg.MaxAge = o.maxAge.d
-	}
-	if o.idle.set {
-		cfg.IdleTimeout = o.idle.d
-		if o.idle.d == 0 {
-			cfg.IdleTimeout = -1
-		}
-	}
-	m, err := session.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
 	}
 	return sealOutput(m, data, bare)
 }
