@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httputil"
-	"strconv"
 	"strings"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/token"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -243,18 +243,15 @@ func (p *Proxy[T]) stripCookies(r *http.Request) {
 	}
 }
 
-// isSessionCookie reports whether cookie is the session cookie name or one of
-// its chunks, name.N.
-func isSessionCookie(cookie, name string) bool {
-	if cookie == name {
+// isSessionCookie reports whether c is the session cookie name or one of its
+// chunks, name.N, as package cookie reads and deletes them
+// ([cookie.ChunkName]: N a canonical decimal in [1, cookie.MaxChunksLimit]).
+func isSessionCookie(c, name string) bool {
+	if c == name {
 		return true
 	}
-	rest, ok := strings.CutPrefix(cookie, name+".")
-	if !ok || rest == "" || len(rest) > 4 {
-		return false
-	}
-	_, err := strconv.ParseUint(rest, 10, 16)
-	return err == nil
+	base, _, ok := cookie.ChunkName(c)
+	return ok && base == name
 }
 
 // reservedHeaders are headers a Proxy refuses to strip or set: the

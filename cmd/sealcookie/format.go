@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
+	"github.com/sealcookie/sealcookie/session"
 )
 
 // Formats, as --format names them.
@@ -22,42 +25,111 @@ const (
 	formatGorilla     = "gorilla"      // gorilla/securecookie, gorilla/sessions
 )
 
-// formatAliases maps every accepted spelling, the checker's too, to a format.
-var formatAliases = map[string]string{
-	"auto":           formatAuto,
-	"native":         formatNative,
-	"sealcookie":     formatNative,
-	"h3":             formatH3v2,
-	"h3v2":           formatH3v2,
-	"h3@2":           formatH3v2,
-	"h3v1":           formatH3v1,
-	"h3@1":           formatH3v1,
-	"iron-session":   formatIronSession,
-	"iron":           formatIron,
-	"iron-webcrypto": formatIron,
-	"gorilla":        formatGorilla,
-	"securecookie":   formatGorilla,
+// formatSpec is one format: its spellings, the cookie name its library uses
+// when told none, what --explain calls it, and how decode and seal handle
+// it. Every per-format choice of decode's and seal's dispatch is made in
+// the formats table.
+type formatSpec struct {
+	name     string   // the canonical --format value
+	aliases  []string // other accepted spellings, the checker's too
+	cookie   string   // the library's cookie name when told none; "": --name is required
+	describe string   // the format line of --explain
+
+	// session is package session's format, for the formats read and
+	// written through ironManager.
+	session session.Format
+
+	decode func(d *decoder, f *formatSpec, in *input, name string) (*decoded, error)
+	seal   func(s *sealer, f *formatSpec, data json.RawMessage, bare bool) ([]string, error) // nil: read-only
+}
+
+// formats are the formats of --format other than auto, in the order the
+// usage lists them.
+var formats = []*formatSpec{{
+	name:     formatNative,
+	aliases:  []string{"sealcookie"},
+	cookie:   "__Host-session",
+	describe: "native (sealcookie v1: XChaCha20-Poly1305)",
+	decode:   (*decoder).native,
+	seal:     (*sealer).native,
+}, {
+	name:     formatH3v2,
+	aliases:  []string{"h3", "h3@2"},
+	cookie:   "h3",
+	describe: "h3v2 (h3 2.x session in iron Fe26.2)",
+	session:  session.FormatH3,
+	decode:   (*decoder).viaIronManager,
+	seal:     (*sealer).viaIronManager,
+}, {
+	name:     formatH3v1,
+	aliases:  []string{"h3@1"},
+	cookie:   "h3",
+	describe: "h3v1 (h3 1.x session in iron Fe26.2)",
+	session:  session.FormatH3V1,
+	decode:   (*decoder).viaIronManager,
+	seal:     (*sealer).viaIronManager,
+}, {
+	name:     formatIron,
+	aliases:  []string{"iron-webcrypto"},
+	cookie:   "__Host-session",
+	describe: "iron (raw @hapi/iron Fe26.2 seal)",
+	decode:   (*decoder).iron,
+	seal:     (*sealer).iron,
+}, {
+	name:     formatIronSession,
+	cookie:   "iron-session",
+	describe: "iron-session (iron-session 8, iron Fe26.2 with ~2)",
+	session:  session.FormatIronSession,
+	decode:   (*decoder).viaIronManager,
+	seal:     (*sealer).viaIronManager,
+}, {
+	name:     formatGorilla,
+	aliases:  []string{"securecookie"},
+	cookie:   "", // chosen by the application
+	describe: "gorilla (gorilla/securecookie)",
+	decode:   (*decoder).gorilla,
+}}
+
+// formatOf returns the format of a canonical name, nil for auto or unknown.
+func formatOf(name string) *formatSpec {
+	for _, f := range formats {
+		if f.name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 // parseFormat returns the canonical name of a --format value.
 func parseFormat(s string) (string, error) {
-	if f, ok := formatAliases[strings.ToLower(s)]; ok {
-		return f, nil
+	l := strings.ToLower(s)
+	if l == formatAuto {
+		return formatAuto, nil
 	}
-	return "", usagef("unknown --format %q: one of auto, native, h3v2, h3v1, iron, iron-session, gorilla", s)
+	names := []string{formatAuto}
+	for _, f := range formats {
+		if l == f.name || slices.Contains(f.aliases, l) {
+			return f.name, nil
+		}
+		names = append(names, f.name)
+	}
+	return "", usagef("unknown --format %q: one of %s", s, strings.Join(names, ", "))
 }
 
 // defaultName is the cookie name each format's library uses when told none.
 func defaultName(format string) string {
-	switch format {
-	case formatH3v2, formatH3v1:
-		return "h3"
-	case formatIronSession:
-		return "iron-session"
-	case formatGorilla:
-		return "" // chosen by the application: --name is required
+	if f := formatOf(format); f != nil {
+		return f.cookie
 	}
 	return "__Host-session"
+}
+
+// describeFormat is the format line of --explain.
+func describeFormat(format string) string {
+	if f := formatOf(format); f != nil {
+		return f.describe
+	}
+	return format
 }
 
 // detect guesses the format of a bare value, without any key:

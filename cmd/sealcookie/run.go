@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sealcookie/sealcookie/sealed"
 )
 
 // Exit statuses.
@@ -173,4 +176,27 @@ func printHelp(w io.Writer, fs *flag.FlagSet, synopsis string) {
 		}
 		fmt.Fprintf(w, "  --%s%s\n    \t%s\n", f.Name, name, strings.ReplaceAll(usage, "\n", "\n    \t"))
 	})
+}
+
+// readInput reads a command's input: the positional argument if there is
+// one, else stdin, up to limit bytes.
+func (e *env) readInput(pos []string, limit int) (string, error) {
+	switch len(pos) {
+	case 0:
+	case 1:
+		if len(pos[0]) > limit {
+			return "", fmt.Errorf("%w: the input is over %d bytes", sealed.ErrTooLarge, limit)
+		}
+		return pos[0], nil
+	default:
+		return "", usagef("expected at most one argument, got %d", len(pos))
+	}
+	b, err := io.ReadAll(io.LimitReader(e.stdin, int64(limit)+1))
+	if err != nil {
+		return "", fmt.Errorf("reading stdin: %w", err)
+	}
+	if len(b) > limit {
+		return "", fmt.Errorf("%w: the input is over %d bytes", sealed.ErrTooLarge, limit)
+	}
+	return string(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))), nil
 }

@@ -43,8 +43,9 @@ func (e *env) seal(args []string) error {
 	if format == formatAuto {
 		format = formatNative
 	}
-	if format == formatGorilla {
-		return usagef("--format gorilla is read-only: sealcookie reads gorilla cookies to migrate them, and never writes them")
+	f := formatOf(format)
+	if f.seal == nil {
+		return usagef("--format %s is read-only: sealcookie reads %s cookies to migrate them, and never writes them", f.name, f.name)
 	}
 	pw, err := c.needPassword(e)
 	if err != nil {
@@ -64,18 +65,10 @@ func (e *env) seal(args []string) error {
 	}
 	name := c.name
 	if name == "" {
-		name = defaultName(format)
+		name = f.cookie
 	}
 	s := &sealer{opts: &c.options, pw: pw, now: c.clock(e), name: name}
-	var lines []string
-	switch format {
-	case formatNative:
-		lines, err = s.native(data, c.value)
-	case formatH3v2, formatH3v1, formatIronSession:
-		lines, err = s.h3(format, data, c.value)
-	case formatIron:
-		lines, err = s.iron(data)
-	}
+	lines, err := f.seal(s, f, data, c.value)
 	if err != nil {
 		return err
 	}
@@ -93,36 +86,54 @@ type sealer struct {
 
 // native seals a sealcookie session with a session.Manager: the lines are
 // exactly what a server with these options sends.
-func (s *sealer) native(data json.RawMessage, bare bool) ([]string, error) {
-	o := s.opts
+func (s *sealer) native(_ *formatSpec, data json.RawMessage, bare bool) ([]string, error) {
 	keys, err := nativeKeys(s.pw, 1)
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := o.config.Cookie.attributes()
+	m, err := nativeWriter(s.opts, keys, s.name, s.now)
 	if err != nil {
 		return nil, err
 	}
-	cfg := session.Config[json.RawMessage]{
-		Name:   s.name,
-		Keys:   keys,
-		Clock:  s.now,
-		Cookie: attrs,
+	return sealOutput(m, data, bare)
+}
+
+// viaIronManager seals an h3 2.x or 1.x session (or an iron-session 8 one)
+// with a session.Manager in that format: the lines are what a server would
+// send.
+func (s *sealer) viaIronManager(f *formatSpec, data json.RawMessage, bare bool) ([]string, error) {
+	format := f.name
+	opts := s.opts.config.Cookie
+	if format == formatIronSession {
+		opts = s.opts.config.CookieOptions
 	}
-	if o.maxAge.set {
-		cfg.MaxAge = o.maxAge.d
+	attrs, err := opts.attributes()
+	if err != nil {
+		return nil, err
 	}
-	if o.idle.set {
-		cfg.IdleTimeout = o.idle.d
-		if o.idle.d == 0 {
-			cfg.IdleTimeout = -1
-		}
+	m, err := ironManager(f, s.opts, s.pw, s.name, s.now, attrs, nil)
+	if err != nil {
+		return nil, err
 	}
-	m, err := session.New(cfg)
+	return sealOutput(m, data, bare)
+}
+
+// iron seals a raw iron seal of the data, as @hapi/iron's seal does; it
+// prints the bare value, with or without --value.
+func (s *sealer) iron(_ *formatSpec, data json.RawMessage, _ bool) ([]string, error) {
+	cfg, err := iron.IronConfig(s.pw, s.opts.iterations, s.opts.ttl.d)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	return sealOutput(m, data, bare)
+	c, err := iron.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	v, err := c.Seal(data, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return []string{v}, nil
 }
 
 // sealOutput is what `seal` prints for a Manager: the bare value (--value),
@@ -151,28 +162,4 @@ func saveLines(m *session.Manager[json.RawMessage], data json.RawMessage) ([]str
 		return nil, err
 	}
 	return w["Set-Cookie"], nil
-}
-
-// headerWriter is the smallest http.ResponseWriter: Save only needs headers.
-type headerWriter http.Header
-
-func (h headerWriter) Header() http.Header         { return http.Header(h) }
-func (h headerWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (h headerWriter) WriteHeader(int)             {}
-
-// iron seals a raw iron seal of the data, as @hapi/iron's seal does.
-func (s *sealer) iron(data json.RawMessage) ([]string, error) {
-	cfg, err := iron.IronConfig(s.pw, s.opts.iterations, s.opts.ttl.d)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	c, err := iron.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	v, err := c.Seal(data, s.now())
-	if err != nil {
-		return nil, err
-	}
-	return []string{v}, nil
 }

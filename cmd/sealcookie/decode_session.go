@@ -2,96 +2,82 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 )
 
-// sessionFormats maps the session formats to package session's.
-var sessionFormats = map[string]session.Format{
-	formatNative:      session.FormatNative,
-	formatH3v2:        session.FormatH3,
-	formatH3v1:        session.FormatH3V1,
-	formatIronSession: session.FormatIronSession,
-}
-
-// ironManager builds the session.Manager of an iron format (h3v2, h3v1,
-// iron-session) from the options, the way the JavaScript library reads
-// them: --max-age and --idle-timeout are h3's maxAge and idleTimeout (unset
-// unless given, as in h3), --ttl is iron-session's ttl (14 days unless
-// given), --config-json's sessionHeader and legacySealFallback are h3's.
-func ironManager(format string, o *options, pw iron.PasswordOption, name string, now func() time.Time, attrs cookie.Attributes, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
-	cfg := session.Config[json.RawMessage]{
-		Name:         name,
-		Format:       sessionFormats[format],
-		IronPassword: pw,
-		MaxAge:       -1,
-		IdleTimeout:  -1,
-		Clock:        now,
-		Cookie:       attrs,
-		OnError:      onErr,
+// native decodes sealcookie's own format with a session.Manager, so that
+// every rule is the server's.
+func (d *decoder) native(_ *formatSpec, in *input, name string) (*decoded, error) {
+	plainID := uint8(1)
+	if v := in.value; v != "" {
+		if info, err := sealed.Inspect(v); err == nil {
+			plainID = info.KeyID // a plain password opens whatever id the value names
+		}
+	} else if v, _, err := readCookie(in.request(), name); err == nil {
+		if info, err := sealed.Inspect(v); err == nil {
+			plainID = info.KeyID
+		}
 	}
-	switch format {
-	case formatH3v2, formatH3v1:
-		if o.maxAge.set {
-			cfg.MaxAge = o.maxAge.d
-		}
-		if o.idle.set {
-			if format == formatH3v1 {
-				return nil, usagef("--idle-timeout: h3 1.x has no idle timeout")
-			}
-			cfg.IdleTimeout = o.idle.d
-		}
-		if cfg.MaxAge == 0 {
-			cfg.MaxAge = -1 // maxAge: 0 is unset in h3 too
-		}
-		if cfg.IdleTimeout == 0 {
-			cfg.IdleTimeout = -1
-		}
-		if f := o.config.LegacySealFallback; f != nil && !*f {
-			if format != formatH3v2 {
-				return nil, usagef("--config-json: legacySealFallback is h3 2.x's")
-			}
-			cfg.NoLegacySealFallback = true
-		}
-	case formatIronSession:
-		switch {
-		case !o.ttl.set:
-			cfg.MaxAge = 0 // iron-session's default ttl, 14 days
-		case o.ttl.d == 0:
-			cfg.MaxAge = -1 // ttl: 0, never expires
-		default:
-			cfg.MaxAge = o.ttl.d
-		}
-		cfg.IdleTimeout = 0
-	}
-	disabled, header, err := o.config.sessionHeader()
+	keys, err := nativeKeys(d.pw, plainID)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Header, cfg.DisableHeader = header, disabled
-	m, err := session.New(cfg)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	return m, nil
-}
-
-// h3 decodes an h3 2.x or 1.x session with a session.Manager in that format,
-// so that the header-over-cookie rule, the legacy-seal fallback and h3's
-// expiry rules are exactly a server's.
-func (d *decoder) h3(format string, in *input, name string) (*decoded, error) {
-	return d.viaIronManager(format, in, name)
-}
-
-// viaIronManager decodes with a Manager in an iron format.
-func (d *decoder) viaIronManager(format string, in *input, name string) (*decoded, error) {
 	var onErr error
-	m, err := ironManager(format, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ *http.Request, err error) { onErr = err })
+	m, err := nativeReader(d.opts, keys, name, d.now, func(_ *http.Request, err error) { onErr = err })
+	if err != nil {
+		return nil, err
+	}
+	res := &decoded{format: formatNative, name: m.Name()}
+	env, err := d.viaManager(m, in, res, &onErr)
+	if errors.Is(err, sealed.ErrNotAuthentic) {
+		return nil, fmt.Errorf("%w; or sealed for another cookie name (native values are bound to theirs; this was %q, see --name)", err, m.Name())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info, err := sealed.Inspect(res.value); err == nil {
+		res.keyID = fmt.Sprint(info.KeyID)
+		res.expires = info.Expires
+		if info.KeyID != keys[0].ID {
+			res.notes = append(res.notes, fmt.Sprintf("sealed with key id %d, not the current %d: a server re-seals it on its next save", info.KeyID, keys[0].ID))
+		}
+	}
+	return res.envelope(env)
+}
+
+// envelope fills res from a session envelope: its output is h3's shape.
+func (res *decoded) envelope(env session.Envelope[json.RawMessage]) (*decoded, error) {
+	if env.Data == nil {
+		env.Data = json.RawMessage("null")
+	}
+	out, err := marshal(env)
+	if err != nil {
+		return nil, err
+	}
+	res.out = out
+	res.created = time.UnixMilli(env.CreatedAt)
+	if env.LastSeenAt != 0 {
+		res.lastSeen = time.UnixMilli(env.LastSeenAt)
+	}
+	return res, nil
+}
+
+// viaIronManager decodes an h3 2.x or 1.x session, or an iron-session one,
+// with a session.Manager in that format, so that the header-over-cookie
+// rule, the legacy-seal fallback and h3's expiry rules are exactly a
+// server's.
+func (d *decoder) viaIronManager(f *formatSpec, in *input, name string) (*decoded, error) {
+	format := f.name
+	var onErr error
+	m, err := ironManager(f, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ *http.Request, err error) { onErr = err })
 	if err != nil {
 		return nil, err
 	}
@@ -190,22 +176,4 @@ func (d *decoder) viaManager(m *session.Manager[json.RawMessage], in *input, res
 		}
 	}
 	return s.Envelope(), nil
-}
-
-// h3 seals an h3 2.x or 1.x session (or an iron-session 8 one) with a
-// session.Manager in that format: the lines are what a server would send.
-func (s *sealer) h3(format string, data json.RawMessage, bare bool) ([]string, error) {
-	opts := s.opts.config.Cookie
-	if format == formatIronSession {
-		opts = s.opts.config.CookieOptions
-	}
-	attrs, err := opts.attributes()
-	if err != nil {
-		return nil, err
-	}
-	m, err := ironManager(format, s.opts, s.pw, s.name, s.now, attrs, nil)
-	if err != nil {
-		return nil, err
-	}
-	return sealOutput(m, data, bare)
 }

@@ -1,0 +1,26 @@
+package cookie
+
+import "strings"
+
+// ChunkName splits the name of a chunk cookie, "<base>.<i>", into the name of
+// its main cookie and the chunk's index. ok holds only when base is non-empty
+// and i is a canonical decimal (ASCII digits, no sign, no leading zero) in
+// [1, MaxChunksLimit]: exactly the names that [Spec.Read], [Spec.Write] and
+// [Spec.Delete] treat as chunks of a cookie named base. The last dot splits,
+// so "a.b.3" is chunk 3 of "a.b"; "s.0", "s.01", "s.+1", "s.65" and "s." are
+// not chunk names.
+//
+// Code that must recognise a session's chunks without a [Spec] (a proxy that
+// strips them, a tool that groups a request's cookies) uses it to agree with
+// this package.
+func ChunkName(name string) (base string, i int, ok bool) {
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 {
+		return "", 0, false
+	}
+	i, ok = parseIndex(name[dot+1:], MaxChunksLimit)
+	if !ok {
+		return "", 0, false
+	}
+	return name[:dot], i, true
+}

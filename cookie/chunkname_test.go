@@ -1,0 +1,133 @@
+package cookie_test
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sealcookie/sealcookie/cookie"
+)
+
+func TestChunkName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		base string
+		i    int
+		ok   bool
+	}{
+		{"name.1", "name", 1, true},
+		{"name.9", "name", 9, true},
+		{"name.10", "name", 10, true},
+		{"name.64", "name", 64, true},
+		{"a.b.3", "a.b", 3, true},
+		{"__Host-s.2", "__Host-s", 2, true},
+		{"a..1", "a.", 1, true},
+		{"x.1", "x", 1, true},
+
+		{"name", "", 0, false},
+		{"", "", 0, false},
+		{".", "", 0, false},
+		{".1", "", 0, false},
+		{"name.", "", 0, false},
+		{"name.0", "", 0, false},
+		{"name.00", "", 0, false},
+		{"name.01", "", 0, false},
+		{"name.+1", "", 0, false},
+		{"name.-1", "", 0, false},
+		{"name.65", "", 0, false},
+		{"name.99", "", 0, false},
+		{"name.100", "", 0, false},
+		{"name.1000", "", 0, false},
+		{"name.18446744073709551617", "", 0, false},
+		{"name.99999999999999999999999999", "", 0, false},
+		{"name.\u0661", "", 0, false},     // ARABIC-INDIC DIGIT ONE
+		{"name.\uff11", "", 0, false},     // FULLWIDTH DIGIT ONE
+		{"name.1\u0661", "", 0, false},    // an ASCII digit, then another kind
+		{"name.\U0001D7CF", "", 0, false}, // MATHEMATICAL BOLD DIGIT ONE
+		{"name. 1", "", 0, false},         // spaces are not trimmed
+		{"name.1 ", "", 0, false},         //
+		{"name.1x", "", 0, false},         //
+		{"name.0x1", "", 0, false},        // no other bases
+		{"name.1.x", "", 0, false},        // the last dot splits
+		{"name.1_000", "", 0, false},      // no digit separators
+		{"name.\x00", "", 0, false},       //
+		{"name.1\x00", "", 0, false},      //
+		{"name.\xff", "", 0, false},       // not UTF-8
+		{strings.Repeat("n", 5000) + ".7", strings.Repeat("n", 5000), 7, true},
+	} {
+		base, i, ok := cookie.ChunkName(tc.name)
+		if base != tc.base || i != tc.i || ok != tc.ok {
+			t.Errorf("ChunkName(%.40q) = %q, %d, %v; want %q, %d, %v", tc.name, base, i, ok, tc.base, tc.i, tc.ok)
+		}
+		checkRead(t, "name", tc.name)
+		if ok {
+			checkRead(t, base, tc.name)
+		}
+	}
+}
+
+// chunkNameByStrconv is an independent statement of ChunkName with strconv:
+// the part after the last dot is a decimal that formats back to itself, in
+// [1, MaxChunksLimit], and the part before it is not empty.
+func chunkNameByStrconv(name string) (string, int, bool) {
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 1 {
+		return "", 0, false
+	}
+	d := name[dot+1:]
+	n, err := strconv.Atoi(d)
+	if err != nil || n < 1 || n > cookie.MaxChunksLimit || strconv.Itoa(n) != d {
+		return "", 0, false
+	}
+	return name[:dot], n, true
+}
+
+// checkRead checks ChunkName against Spec.Read when base is a name New
+// accepts and name a cookie name net/http sends. With a value in one chunk
+// (base=__chunked__1; base.1=v), a further cookie name=w is a chunk that Read
+// refuses (ErrChunks) exactly when ChunkName makes it chunk i > 1 of base;
+// anything else Read ignores (chunk 1's first occurrence wins).
+func checkRead(t *testing.T, base, name string) {
+	t.Helper()
+	spec, err := cookie.New(base, cookie.Attributes{})
+	if err != nil || (&http.Cookie{Name: name}).Valid() != nil || name == base {
+		return
+	}
+	r, _ := http.NewRequest(http.MethodGet, "https://example.com/", nil)
+	r.Header.Set("Cookie", base+"=__chunked__1; "+base+".1=v; "+name+"=w")
+	v, _, err := spec.Read(r)
+	b, i, ok := cookie.ChunkName(name)
+	if ok && b == base && i > 1 {
+		if !errors.Is(err, cookie.ErrChunks) {
+			t.Errorf("%q is chunk %d of %q, but Read with one chunk = %q, %v; want ErrChunks", name, i, base, v, err)
+		}
+	} else if err != nil || v != "v" {
+		t.Errorf("%q is not a chunk of %q past 1, but Read = %q, %v; want \"v\"", name, base, v, err)
+	}
+}
+
+// FuzzChunkName checks ChunkName against strconv and, for names that
+// package cookie and net/http accept, against Spec.Read.
+func FuzzChunkName(f *testing.F) {
+	for _, s := range []string{"name.1", "name.64", "name.65", "name.0", "name.01", "name.+1", ".1", "a.b.3", "a..1", "name.\u0661", "s.18446744073709551617"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if dot := strings.LastIndexByte(name, '.'); dot > 0 {
+			checkRead(t, name[:dot], name)
+		}
+		base, i, ok := cookie.ChunkName(name)
+		wb, wi, wok := chunkNameByStrconv(name)
+		if base != wb || i != wi || ok != wok {
+			t.Fatalf("ChunkName(%q) = %q, %d, %v; strconv says %q, %d, %v", name, base, i, ok, wb, wi, wok)
+		}
+		if !ok {
+			return
+		}
+		if base+"."+strconv.Itoa(i) != name {
+			t.Fatalf("ChunkName(%q) = %q, %d: does not rebuild the name", name, base, i)
+		}
+	})
+}
