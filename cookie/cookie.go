@@ -257,13 +257,11 @@ func (s *Spec) deletionLine(i int) string {
 	return c.String()
 }
 
-// chunkIndex reports whether name is name.i for a canonical decimal i in
-// [1, MaxChunksLimit], and returns i.
+// chunkIndex reports whether name is a chunk of this cookie (see
+// ChunkName), and returns its index.
 func (s *Spec) chunkIndex(name string) (int, bool) {
-	if !strings.HasPrefix(name, s.chunkPrefix) {
-		return 0, false
-	}
-	return parseIndex(name[len(s.chunkPrefix):], MaxChunksLimit)
+	base, i, ok := ChunkName(name)
+	return i, ok && base == s.name
 }
 
 // parseIndex parses a canonical positive decimal no larger than limit (at most

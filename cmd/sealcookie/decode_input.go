@@ -145,7 +145,7 @@ func readCookie(r *http.Request, name string) (value string, chunks int, err err
 		}
 		return c.Value, 0, nil
 	}
-	value, chunks, err = spec.Read(r)
+	value, chunks, err = spec.Read(r.Header["Cookie"])
 	if errors.Is(err, cookie.ErrNoCookie) {
 		return "", 0, fmt.Errorf("%w: no cookie %q", errNoSession, name)
 	}

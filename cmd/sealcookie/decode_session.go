@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ func (d *decoder) native(_ *formatSpec, in *input, name string) (*decoded, error
 		return nil, err
 	}
 	var onErr error
-	m, err := nativeReader(d.opts, keys, name, d.now, func(_ *http.Request, err error) { onErr = err })
+	m, err := nativeReader(d.opts, keys, name, d.now, func(_ context.Context, err error) { onErr = err })
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +71,14 @@ func (res *decoded) envelope(env session.Envelope[json.RawMessage]) (*decoded, e
 	return res, nil
 }
 
-// viaIronManager decodes an h3 2.x or 1.x session, or an iron-session one,
+// viaPeerManager decodes an h3 2.x or 1.x session, or an iron-session one,
 // with a session.Manager in that format, so that the header-over-cookie
 // rule, the legacy-seal fallback and h3's expiry rules are exactly a
 // server's.
-func (d *decoder) viaIronManager(f *formatSpec, in *input, name string) (*decoded, error) {
+func (d *decoder) viaPeerManager(f *formatSpec, in *input, name string) (*decoded, error) {
 	format := f.name
 	var onErr error
-	m, err := ironManager(f, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ *http.Request, err error) { onErr = err })
+	m, err := peerManager(f, d.opts, d.pw, name, d.now, cookie.Attributes{}, func(_ context.Context, err error) { onErr = err })
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +98,8 @@ func (d *decoder) viaIronManager(f *formatSpec, in *input, name string) (*decode
 		if _, v, err := iron.SplitIronSessionValue(res.value); err == nil && v != iron.IronSessionVersion {
 			res.notes = append(res.notes, fmt.Sprintf("no \"~%d\" suffix: iron-session reads this as a pre-v8 seal and keeps only its \"persistent\" field", iron.IronSessionVersion))
 		}
-		if env.Data == nil {
-			env.Data = json.RawMessage("{}")
+		if env.Data == nil || string(env.Data) == "null" {
+			env.Data = json.RawMessage("{}") // iron-session's empty session
 		}
 		res.out, err = marshal(env.Data)
 		return res, err
@@ -136,7 +137,7 @@ func trimVersion(v string) string {
 func (d *decoder) viaManager(m *session.Manager[json.RawMessage], in *input, res *decoded, onErr *error) (session.Envelope[json.RawMessage], error) {
 	var env session.Envelope[json.RawMessage]
 	if in.mode == modeValue {
-		e, err := m.Decode(in.value)
+		e, err := m.Decode(context.Background(), in.value)
 		if err != nil {
 			return env, err
 		}
@@ -161,19 +162,19 @@ func (d *decoder) viaManager(m *session.Manager[json.RawMessage], in *input, res
 		}
 		return env, fmt.Errorf("%w: %s", errNoSession, what)
 	}
-	if s.Source() == session.SourceHeader {
-		res.value = r.Header.Get(m.HeaderName())
-		res.source = "header " + m.HeaderName() + " (it wins over the cookie)"
+	// A non-empty session header wins over the cookie (when the Manager
+	// reads one): that is where the session came from.
+	if h := m.HeaderName(); h != "" && r.Header.Get(h) != "" {
+		res.value = r.Header.Get(h)
+		res.source = "header " + h + " (it wins over the cookie)"
 	} else {
-		res.value, res.chunks, _ = m.Cookie().Read(r)
+		res.value, res.chunks, _ = readCookie(r, m.Name())
 		res.source = fmt.Sprintf("cookie %q", m.Name())
 	}
-	if s.Pending() {
-		// As a server's handler would after this request (and as h3
-		// returns it): saved, with the sliding idle window moved on.
-		if err := s.Save(headerWriter{}); err == nil {
-			res.notes = append(res.notes, "a server re-seals this session on this request (an older password or key, a legacy seal, or the sliding idle window): shown as re-sealed")
-		}
+	// As a server's handler would after this request (and as h3 returns it):
+	// saved, with the sliding idle window moved on, when the read re-seals.
+	if h := (http.Header{}); s.Save(h) == nil && len(h) > 0 {
+		res.notes = append(res.notes, "a server re-seals this session on this request (an older password or key, a legacy seal, or the sliding idle window): shown as re-sealed")
 	}
-	return s.Envelope(), nil
+	return envelopeOf(s), nil
 }

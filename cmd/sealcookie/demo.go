@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -49,6 +49,7 @@ type demoConfig struct {
 // session.Manager and package httpx.
 type demo struct {
 	m        *session.Manager[demoData]
+	spec     *cookie.Spec // the session's cookie, to show its size and chunks
 	guard    *httpx.Guard[demoData]
 	endpoint http.Handler
 	logout   http.Handler
@@ -60,9 +61,10 @@ type demo struct {
 
 func newDemo(c demoConfig) (*demo, error) {
 	d := &demo{log: c.log}
+	attrs := cookie.Attributes{InsecureDevelopment: c.insecure}
 	cfg := session.Config[demoData]{
 		Keys:    c.keys,
-		Cookie:  cookie.Attributes{InsecureDevelopment: c.insecure},
+		Cookie:  attrs,
 		OnError: d.onError,
 	}
 	if c.maxAge.set {
@@ -72,6 +74,9 @@ func newDemo(c demoConfig) (*demo, error) {
 		cfg.IdleTimeout = c.idle.d
 	}
 	m, err := session.New(cfg)
+	if err == nil {
+		d.spec, err = cookie.New(m.Name(), attrs)
+	}
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -104,14 +109,21 @@ func newDemo(c demoConfig) (*demo, error) {
 }
 
 // onError logs why a request's session was refused or not saved.
-func (d *demo) onError(r *http.Request, err error) {
+func (d *demo) onError(ctx context.Context, err error) {
 	d.logMu.Lock()
 	defer d.logMu.Unlock()
-	path := ""
-	if r != nil {
-		path = r.URL.Path
-	}
+	path, _ := ctx.Value(pathKey{}).(string)
 	fmt.Fprintf(d.log, "sealcookie demo: %s: %s\n", path, oneLine(err.Error()))
+}
+
+// pathKey is the context key of the request path that onError logs.
+type pathKey struct{}
+
+// withPath puts the request's path in its context for onError.
+func withPath(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), pathKey{}, r.URL.Path)))
+	})
 }
 
 // handler is the demo's routes behind the session middleware.
@@ -132,7 +144,9 @@ func (d *demo) handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	return httpx.Middleware(d.m)(securityHeaders(mux))
+	// Every state-changing form post must come from the demo's own pages
+	// (login CSRF, logout, the large-value buttons).
+	return http.NewCrossOriginProtection().Handler(withPath(d.m.Middleware(securityHeaders(mux))))
 }
 
 // securityHeaders sets the headers every page of the demo carries.
@@ -144,24 +158,4 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin")
 		h.ServeHTTP(w, r)
 	})
-}
-
-// sameOrigin refuses a state-changing request a browser sent from another
-// origin: Sec-Fetch-Site must be same-origin (or none), else Origin must
-// match Host. Clients that send neither (curl, Go) have no ambient cookie to
-// abuse and pass.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "same-origin", "none":
-		return true
-	case "":
-	default:
-		return false
-	}
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
 }

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/sealcookie/sealcookie/httpx"
-	"github.com/sealcookie/sealcookie/session"
 )
 
 // page is what every template gets.
@@ -29,7 +28,7 @@ func (d *demo) render(w http.ResponseWriter, r *http.Request, status int, name s
 	p.User, p.Visits = v.User, v.Visits
 	var b strings.Builder
 	if err := d.pages[name].Execute(&b, p); err != nil {
-		d.onError(r, err)
+		d.onError(r.Context(), err)
 		http.Error(w, "template error", http.StatusInternalServerError)
 		return
 	}
@@ -43,7 +42,7 @@ func (d *demo) render(w http.ResponseWriter, r *http.Request, status int, name s
 func (d *demo) home(w http.ResponseWriter, r *http.Request) {
 	s := d.m.Get(r)
 	if err := s.Update(func(v *demoData) { v.Visits++ }); err != nil {
-		d.onError(r, err)
+		d.onError(r.Context(), err)
 	}
 	d.render(w, r, http.StatusOK, "home", page{Title: "Visit counter"})
 }
@@ -55,10 +54,6 @@ func (d *demo) loginForm(w http.ResponseWriter, r *http.Request) {
 // login accepts any name: it regenerates the session id, as every login
 // must, and goes back to the page the guard came from.
 func (d *demo) login(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		http.Error(w, "cross-origin request refused", http.StatusForbidden)
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	target := httpx.RedirectTarget(r, "")
@@ -93,10 +88,6 @@ func (d *demo) shrink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *demo) setBlob(w http.ResponseWriter, r *http.Request, blob string) {
-	if !sameOrigin(r) {
-		http.Error(w, "cross-origin request refused", http.StatusForbidden)
-		return
-	}
 	if err := d.m.Get(r).Update(func(v *demoData) { v.Blob = blob }); err != nil {
 		d.render(w, r, http.StatusRequestEntityTooLarge, "inspect", page{Title: "Too large", Error: err.Error(), Inspect: d.inspection(r)})
 		return
@@ -128,7 +119,7 @@ func (d *demo) inspection(r *http.Request) *inspection {
 	s := d.m.Get(r)
 	in := &inspection{
 		ID:               s.ID(),
-		Source:           s.Source().String(),
+		Source:           "none",
 		New:              s.IsNew(),
 		Created:          s.CreatedAt().UTC().Format(time.RFC3339),
 		Expires:          s.ExpiresAt().UTC().Format(time.RFC3339),
@@ -138,10 +129,11 @@ func (d *demo) inspection(r *http.Request) *inspection {
 	if t := s.LastSeenAt(); !t.IsZero() {
 		in.LastSeen = t.UTC().Format(time.RFC3339)
 	}
-	if s.Source() == session.SourceHeader {
-		in.Size = len(r.Header.Get(d.m.HeaderName()))
-	} else if v, chunks, err := d.m.Cookie().Read(r); err == nil {
-		in.Size, in.Chunks = len(v), chunks
+	// A non-empty session header wins over the cookie.
+	if v := r.Header.Get(d.m.HeaderName()); v != "" {
+		in.Source, in.Size = "header", len(v)
+	} else if v, chunks, err := d.spec.Read(r.Header["Cookie"]); err == nil {
+		in.Source, in.Size, in.Chunks = "cookie", len(v), chunks
 	}
 	data := s.Data()
 	shown := struct {

@@ -18,8 +18,8 @@ import (
 const (
 	formatAuto        = "auto"
 	formatNative      = "native"       // sealcookie's own format v1 (package sealed)
-	formatH3v2        = "h3v2"         // h3 2.x sessions (Nuxt 4, Nitro 3)
-	formatH3v1        = "h3v1"         // h3 1.x sessions (Nuxt 3)
+	formatH3v2        = "h3v2"         // h3 2.x sessions (Nuxt 5, Nitro 3)
+	formatH3v1        = "h3v1"         // h3 1.x sessions (Nuxt 3 and 4, Nitro 2)
 	formatIronSession = "iron-session" // iron-session 8 (Next.js)
 	formatIron        = "iron"         // a raw @hapi/iron or iron-webcrypto seal
 	formatGorilla     = "gorilla"      // gorilla/securecookie, gorilla/sessions
@@ -35,9 +35,9 @@ type formatSpec struct {
 	cookie   string   // the library's cookie name when told none; "": --name is required
 	describe string   // the format line of --explain
 
-	// session is package session's format, for the formats read and
-	// written through ironManager.
-	session session.Format
+	// peer builds the session.Format of a JavaScript peer, for the formats
+	// read and written through peerManager.
+	peer func(o *options, pw iron.PasswordOption, name string) (session.Format, error)
 
 	decode func(d *decoder, f *formatSpec, in *input, name string) (*decoded, error)
 	seal   func(s *sealer, f *formatSpec, data json.RawMessage, bare bool) ([]string, error) // nil: read-only
@@ -57,17 +57,17 @@ var formats = []*formatSpec{{
 	aliases:  []string{"h3", "h3@2"},
 	cookie:   "h3",
 	describe: "h3v2 (h3 2.x session in iron Fe26.2)",
-	session:  session.FormatH3,
-	decode:   (*decoder).viaIronManager,
-	seal:     (*sealer).viaIronManager,
+	peer:     h3Format(2),
+	decode:   (*decoder).viaPeerManager,
+	seal:     (*sealer).viaPeerManager,
 }, {
 	name:     formatH3v1,
 	aliases:  []string{"h3@1"},
 	cookie:   "h3",
 	describe: "h3v1 (h3 1.x session in iron Fe26.2)",
-	session:  session.FormatH3V1,
-	decode:   (*decoder).viaIronManager,
-	seal:     (*sealer).viaIronManager,
+	peer:     h3Format(1),
+	decode:   (*decoder).viaPeerManager,
+	seal:     (*sealer).viaPeerManager,
 }, {
 	name:     formatIron,
 	aliases:  []string{"iron-webcrypto"},
@@ -79,9 +79,9 @@ var formats = []*formatSpec{{
 	name:     formatIronSession,
 	cookie:   "iron-session",
 	describe: "iron-session (iron-session 8, iron Fe26.2 with ~2)",
-	session:  session.FormatIronSession,
-	decode:   (*decoder).viaIronManager,
-	seal:     (*sealer).viaIronManager,
+	peer:     ironSessionFormat,
+	decode:   (*decoder).viaPeerManager,
+	seal:     (*sealer).viaPeerManager,
 }, {
 	name:     formatGorilla,
 	aliases:  []string{"securecookie"},

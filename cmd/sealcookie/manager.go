@@ -1,21 +1,23 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/h3"
+	"github.com/sealcookie/sealcookie/session/ironsession"
 )
 
 // nativeReader builds the session.Manager that decode opens a native value
 // with. Without --max-age and --idle-timeout, the expiry sealed into the
 // value by the server that wrote it is the limit; --config-json's
 // sessionHeader names or disables the session header.
-func nativeReader(o *options, keys []sealed.Key, name string, now func() time.Time, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
+func nativeReader(o *options, keys []sealed.Key, name string, now func() time.Time, onErr func(context.Context, error)) (*session.Manager[json.RawMessage], error) {
 	disabled, header, err := o.config.sessionHeader()
 	if err != nil {
 		return nil, err
@@ -23,7 +25,7 @@ func nativeReader(o *options, keys []sealed.Key, name string, now func() time.Ti
 	cfg := session.Config[json.RawMessage]{
 		Name:          name,
 		Keys:          keys,
-		MaxAge:        session.MaxMaxAge,
+		MaxAge:        400 * 24 * time.Hour, // the longest a server may set
 		IdleTimeout:   -1,
 		Header:        header,
 		DisableHeader: disabled,
@@ -73,72 +75,92 @@ func nativeWriter(o *options, keys []sealed.Key, name string, now func() time.Ti
 	return m, nil
 }
 
-// ironManager builds the session.Manager of an iron format (h3v2, h3v1,
-// iron-session) from the options, the way the JavaScript library reads
-// them: --max-age and --idle-timeout are h3's maxAge and idleTimeout (unset
-// unless given, as in h3), --ttl is iron-session's ttl (14 days unless
-// given), --config-json's sessionHeader and legacySealFallback are h3's.
-func ironManager(f *formatSpec, o *options, pw iron.PasswordOption, name string, now func() time.Time, attrs cookie.Attributes, onErr func(*http.Request, error)) (*session.Manager[json.RawMessage], error) {
-	format := f.name
-	cfg := session.Config[json.RawMessage]{
-		Name:         name,
-		Format:       f.session,
-		IronPassword: pw,
-		MaxAge:       -1,
-		IdleTimeout:  -1,
-		Clock:        now,
-		Cookie:       attrs,
-		OnError:      onErr,
-	}
-	switch format {
-	case formatH3v2, formatH3v1:
-		if o.maxAge.set {
-			cfg.MaxAge = o.maxAge.d
-		}
-		if o.idle.set {
-			if format == formatH3v1 {
-				return nil, usagef("--idle-timeout: h3 1.x has no idle timeout")
-			}
-			cfg.IdleTimeout = o.idle.d
-		}
-		if cfg.MaxAge == 0 {
-			cfg.MaxAge = -1 // maxAge: 0 is unset in h3 too
-		}
-		if cfg.IdleTimeout == 0 {
-			cfg.IdleTimeout = -1
-		}
-		if f := o.config.LegacySealFallback; f != nil && !*f {
-			if format != formatH3v2 {
-				return nil, usagef("--config-json: legacySealFallback is h3 2.x's")
-			}
-			cfg.NoLegacySealFallback = true
-		}
-	case formatIronSession:
-		switch {
-		case !o.ttl.set:
-			cfg.MaxAge = 0 // iron-session's default ttl, 14 days
-		case o.ttl.d == 0:
-			cfg.MaxAge = -1 // ttl: 0, never expires
-		default:
-			cfg.MaxAge = o.ttl.d
-		}
-		cfg.IdleTimeout = 0
+// peerManager builds the session.Manager of a JavaScript peer's format
+// (h3v2, h3v1, iron-session) from the options, the way the library reads
+// them (see h3Format and ironSessionFormat); --config-json's sessionHeader
+// is h3's.
+func peerManager(f *formatSpec, o *options, pw iron.PasswordOption, name string, now func() time.Time, attrs cookie.Attributes, onErr func(context.Context, error)) (*session.Manager[json.RawMessage], error) {
+	format, err := f.peer(o, pw, name)
+	if err != nil {
+		return nil, err
 	}
 	disabled, header, err := o.config.sessionHeader()
 	if err != nil {
 		return nil, err
 	}
-	cfg.Header, cfg.DisableHeader = header, disabled
-	m, err := session.New(cfg)
+	m, err := session.New(session.Config[json.RawMessage]{
+		Format:        format,
+		Header:        header,
+		DisableHeader: disabled,
+		Clock:         now,
+		Cookie:        attrs,
+		OnError:       onErr,
+	})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
 	return m, nil
 }
 
-// headerWriter is the smallest http.ResponseWriter: Save only needs headers.
-type headerWriter http.Header
+// h3Format returns the session/h3 format of h3 major version v as the
+// options give it: --max-age and --idle-timeout are h3's maxAge and
+// idleTimeout (unset unless given, as in h3; 0 is unset too), and
+// --config-json's legacySealFallback is h3 2.x's.
+func h3Format(v int) func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
+	return func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
+		c := h3.Config{Version: v, Name: name, Password: pw, MaxAge: -1, IdleTimeout: -1}
+		if o.maxAge.set && o.maxAge.d > 0 {
+			c.MaxAge = o.maxAge.d
+		}
+		if o.idle.set {
+			if v == 1 {
+				return nil, usagef("--idle-timeout: h3 1.x has no idle timeout")
+			}
+			if o.idle.d > 0 {
+				c.IdleTimeout = o.idle.d
+			}
+		}
+		if fb := o.config.LegacySealFallback; fb != nil && !*fb {
+			if v != 2 {
+				return nil, usagef("--config-json: legacySealFallback is h3 2.x's")
+			}
+			c.NoLegacySealFallback = true
+		}
+		f, err := h3.New(c)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		return f, nil
+	}
+}
 
-func (h headerWriter) Header() http.Header         { return http.Header(h) }
-func (h headerWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (h headerWriter) WriteHeader(int)             {}
+// ironSessionFormat returns the session/ironsession format as the options
+// give it: --ttl is iron-session's ttl (14 days unless given; 0 never
+// expires).
+func ironSessionFormat(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
+	c := ironsession.Config{CookieName: name, Password: pw}
+	switch {
+	case !o.ttl.set:
+	case o.ttl.d == 0:
+		c.TTL = -1
+	default:
+		c.TTL = o.ttl.d
+	}
+	f, err := ironsession.New(c)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return f, nil
+}
+
+// envelopeOf is a session as its envelope: what decode prints.
+func envelopeOf(s *session.Session[json.RawMessage]) session.Envelope[json.RawMessage] {
+	e := session.Envelope[json.RawMessage]{ID: s.ID(), Data: s.Data()}
+	if t := s.CreatedAt(); !t.IsZero() {
+		e.CreatedAt = t.UnixMilli()
+	}
+	if t := s.LastSeenAt(); !t.IsZero() {
+		e.LastSeenAt = t.UnixMilli()
+	}
+	return e
+}

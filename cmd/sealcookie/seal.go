@@ -98,10 +98,10 @@ func (s *sealer) native(_ *formatSpec, data json.RawMessage, bare bool) ([]strin
 	return sealOutput(m, data, bare)
 }
 
-// viaIronManager seals an h3 2.x or 1.x session (or an iron-session 8 one)
+// viaPeerManager seals an h3 2.x or 1.x session (or an iron-session 8 one)
 // with a session.Manager in that format: the lines are what a server would
 // send.
-func (s *sealer) viaIronManager(f *formatSpec, data json.RawMessage, bare bool) ([]string, error) {
+func (s *sealer) viaPeerManager(f *formatSpec, data json.RawMessage, bare bool) ([]string, error) {
 	format := f.name
 	opts := s.opts.config.Cookie
 	if format == formatIronSession {
@@ -111,7 +111,7 @@ func (s *sealer) viaIronManager(f *formatSpec, data json.RawMessage, bare bool) 
 	if err != nil {
 		return nil, err
 	}
-	m, err := ironManager(f, s.opts, s.pw, s.name, s.now, attrs, nil)
+	m, err := peerManager(f, s.opts, s.pw, s.name, s.now, attrs, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -157,9 +157,9 @@ func saveLines(m *session.Manager[json.RawMessage], data json.RawMessage) ([]str
 	if err := sess.Update(func(d *json.RawMessage) { *d = data }); err != nil {
 		return nil, err
 	}
-	w := headerWriter{}
-	if err := sess.Save(w); err != nil {
+	h := http.Header{}
+	if err := sess.Save(h); err != nil {
 		return nil, err
 	}
-	return w["Set-Cookie"], nil
+	return h["Set-Cookie"], nil
 }
