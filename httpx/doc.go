@@ -23,7 +23,7 @@
 //	Auth.js auth() on the server     m.Get(r) or m.From(ctx) behind m.Middleware
 //	Auth.js / NextDevKit useSession  Endpoint (GET), update() is Endpoint (POST)
 //	next-session autoCommit          m.Middleware; Session.Save(w.Header()) stays available
-//	NextDevKit edge getSession       Guard, or Proxy with Redirect in an edge proxy
+//	NextDevKit edge getSession       Guard, or Proxy with SendToLogin in an edge proxy
 //
 // # Committing
 //

@@ -20,9 +20,9 @@ type Unauthenticated int
 const (
 	// Pass forwards the request without identity headers.
 	Pass Unauthenticated = iota
-	// Redirect denies it as a [Guard] does: browsers are redirected to the
+	// SendToLogin denies it as a [Guard] does: browsers are redirected to the
 	// login path with redirectTo, API clients get 401 JSON.
-	Redirect
+	SendToLogin
 	// Refuse denies it with 401 JSON.
 	Refuse
 )
@@ -48,16 +48,16 @@ type ProxyConfig[T any] struct {
 
 	// Authenticated reports whether a session's data belongs to a signed-in
 	// user. nil means every valid session the request carries. It is
-	// required with Redirect or Refuse, as in [GuardConfig].
+	// required with SendToLogin or Refuse, as in [GuardConfig].
 	Authenticated func(data T) bool
 
 	// Unauthenticated says what happens to requests without an
 	// authenticated session: Pass (the zero value) forwards them without
-	// identity; Redirect and Refuse take effect in [Proxy.Handler], since a
+	// identity; SendToLogin and Refuse take effect in [Proxy.Handler], since a
 	// Rewrite hook cannot answer.
 	Unauthenticated Unauthenticated
 
-	// LoginPath, Param and WantsJSON shape the Redirect answer, as in
+	// LoginPath, Param and WantsJSON shape the SendToLogin answer, as in
 	// [GuardConfig].
 	LoginPath string
 	Param     string
@@ -102,9 +102,9 @@ func NewProxy[T any](m *session.Manager[T], c ProxyConfig[T]) (*Proxy[T], error)
 	p := &Proxy[T]{m: m, auth: c.Authenticated, mode: c.Unauthenticated, forward: c.ForwardSession}
 	switch p.mode {
 	case Pass:
-	case Redirect, Refuse:
+	case SendToLogin, Refuse:
 		if p.auth == nil {
-			return nil, errors.New("httpx: ProxyConfig.Authenticated is required with Redirect or Refuse")
+			return nil, errors.New("httpx: ProxyConfig.Authenticated is required with SendToLogin or Refuse")
 		}
 		g, err := newGuard(m, p.peek, GuardConfig[T]{Authenticated: p.auth, LoginPath: c.LoginPath, Param: c.Param, WantsJSON: c.WantsJSON})
 		if err != nil {

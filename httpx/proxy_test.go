@@ -284,7 +284,7 @@ func TestProxyUnauthenticatedModes(t *testing.T) {
 		browserLocation string
 	}{
 		{"pass", httpx.Pass, 200, 200, ""},
-		{"redirect", httpx.Redirect, 303, 401, "/auth/login?redirectTo=%2Fapp%2Fpage"},
+		{"redirect", httpx.SendToLogin, 303, 401, "/auth/login?redirectTo=%2Fapp%2Fpage"},
 		{"refuse", httpx.Refuse, 401, 401, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -312,7 +312,7 @@ func TestProxyUnauthenticatedModes(t *testing.T) {
 func TestNewProxyErrors(t *testing.T) {
 	m, _, _ := newManager(t, "", nil)
 	for name, c := range map[string]httpx.ProxyConfig[User]{
-		"redirect without a predicate": {Unauthenticated: httpx.Redirect},
+		"redirect without a predicate": {Unauthenticated: httpx.SendToLogin},
 		"refuse without a predicate":   {Unauthenticated: httpx.Refuse},
 		"unknown mode":                 {Unauthenticated: 7},
 		"bad header name":              {Headers: map[string]httpx.IdentityFunc[User]{"X User": func(*session.Session[User]) (string, bool) { return "", false }}},
@@ -320,7 +320,7 @@ func TestNewProxyErrors(t *testing.T) {
 		"bad strip name":               {Strip: []string{"X:Y"}},
 		"reserved strip name":          {Strip: []string{"cookie"}},
 		"reserved identity name":       {Headers: map[string]httpx.IdentityFunc[User]{"Host": func(*session.Session[User]) (string, bool) { return "", false }}},
-		"unsafe login path":            {Authenticated: signedIn, Unauthenticated: httpx.Redirect, LoginPath: "//evil.com"},
+		"unsafe login path":            {Authenticated: signedIn, Unauthenticated: httpx.SendToLogin, LoginPath: "//evil.com"},
 	} {
 		if _, err := httpx.NewProxy(m, c); err == nil {
 			t.Errorf("%s: accepted", name)

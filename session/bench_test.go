@@ -50,10 +50,10 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
-func benchManager(b *testing.B, codec session.Codec) (*session.Manager[testpayload.Data], *clock) {
+func benchManager(b *testing.B, codec session.Encoding) (*session.Manager[testpayload.Data], *clock) {
 	clk := newClock()
 	m, err := session.New(session.Config[testpayload.Data]{
-		Name: "h3", Keys: []sealed.Key{key1}, Clock: clk.Now, Codec: codec,
+		Name: "h3", Keys: []sealed.Key{key1}, Clock: clk.Now, Encoding: codec,
 		MaxAge: 24 * time.Hour, IdleTimeout: -1,
 	})
 	if err != nil {
@@ -168,7 +168,7 @@ func BenchmarkLoad(b *testing.B) {
 // namedCodec is a JSON codec measured under its own scheme name.
 type namedCodec struct {
 	scheme string
-	codec  session.Codec // nil: the default, encoding/json
+	codec  session.Encoding // nil: the default, encoding/json
 }
 
 // altCodecs are the codecs Encode and Decode measure; builds with
@@ -208,7 +208,7 @@ func benchLimitOpen(b *testing.B, env testpayload.Envelope) {
 	b.ReportMetric(float64(len(v)), "chars")
 }
 
-func benchDecode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
+func benchDecode(b *testing.B, codec session.Encoding, env testpayload.Envelope) {
 	m, _ := benchManager(b, codec)
 	v, err := m.Encode(session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data})
 	if err != nil {
@@ -254,7 +254,7 @@ func BenchmarkEncode(b *testing.B) {
 	}
 }
 
-func benchEncode(b *testing.B, codec session.Codec, env testpayload.Envelope) {
+func benchEncode(b *testing.B, codec session.Encoding, env testpayload.Envelope) {
 	m, _ := benchManager(b, codec)
 	e := session.Envelope[testpayload.Data]{ID: env.ID, CreatedAt: t0.UnixMilli(), Data: env.Data}
 	b.ReportAllocs()

@@ -12,19 +12,19 @@ import (
 	"github.com/sealcookie/sealcookie/session/jsonv2"
 )
 
-func init() { altCodecs = append(altCodecs, namedCodec{"sealcookie-jsonv2", jsonv2.Codec{}}) }
+func init() { altCodecs = append(altCodecs, namedCodec{"sealcookie-jsonv2", jsonv2.Encoding{}}) }
 
 // A fleet can switch codecs server by server: each reads what the other wrote.
 func TestJSONv2ReadsJSONAndBack(t *testing.T) {
 	clk := newClock()
-	mk := func(c session.Codec) *session.Manager[User] {
-		m, err := session.New(session.Config[User]{Name: "app", Keys: []sealed.Key{key1}, Clock: clk.Now, Codec: c})
+	mk := func(c session.Encoding) *session.Manager[User] {
+		m, err := session.New(session.Config[User]{Name: "app", Keys: []sealed.Key{key1}, Clock: clk.Now, Encoding: c})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return m
 	}
-	v1, v2 := mk(nil), mk(jsonv2.Codec{})
+	v1, v2 := mk(nil), mk(jsonv2.Encoding{})
 	want := User{Name: "ada", Views: 3, Roles: []string{"admin"}}
 	for _, tc := range []struct {
 		name        string

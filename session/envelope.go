@@ -42,15 +42,15 @@ type Envelope[T any] struct {
 	LastSeenAt int64  `json:"lastSeenAt,omitzero"` // omitzero: the same in encoding/json and json/v2
 }
 
-// Codec encodes envelopes to bytes and back. The default is encoding/json
-// (session/jsonv2 has encoding/json/v2); another codec can be plugged in, but
-// it must produce JSON for the session to stay readable by peers.
-type Codec interface {
+// Encoding turns envelopes into bytes and back. The default is encoding/json
+// (session/jsonv2 has encoding/json/v2); another can be plugged in, but it
+// must produce JSON for the session to stay readable by peers.
+type Encoding interface {
 	Marshal(v any) ([]byte, error)
 	Unmarshal(data []byte, v any) error
 }
 
-// stdJSON is the default Codec: encoding/json.
+// stdJSON is the default Encoding: encoding/json.
 type stdJSON struct{}
 
 func (stdJSON) Marshal(v any) ([]byte, error)      { return json.Marshal(v) }

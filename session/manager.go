@@ -89,8 +89,8 @@ type Config[T any] struct {
 	// Clock returns the current time. nil means time.Now.
 	Clock func() time.Time
 
-	// Codec encodes the envelope. nil means encoding/json.
-	Codec Codec
+	// Encoding encodes the envelope. nil means encoding/json.
+	Encoding Encoding
 
 	// OnError, if set, hears why a request's session was discarded (expired,
 	// idle, not authentic, revoked, ...) or could not be saved, with the
@@ -159,7 +159,7 @@ type Manager[T any] struct {
 	skew         time.Duration
 	genID        func() string
 	now          func() time.Time
-	codec        Codec
+	codec        Encoding
 	onError      func(context.Context, error)
 	validate     func(context.Context, *Envelope[T]) error
 	legacy       LegacyReader[T]
@@ -193,7 +193,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		rules:    rules,
 		genID:    c.GenerateID,
 		now:      c.Clock,
-		codec:    c.Codec,
+		codec:    c.Encoding,
 		onError:  c.OnError,
 		validate: c.Validate,
 		legacy:   c.Legacy,

@@ -600,7 +600,7 @@ func TestValidateRevocation(t *testing.T) {
 	}
 }
 
-// jsonCodec is encoding/json, the default Codec, spelled out.
+// jsonCodec is encoding/json, the default Encoding, spelled out.
 type jsonCodec struct{}
 
 func (jsonCodec) Marshal(v any) ([]byte, error)      { return json.Marshal(v) }
@@ -622,7 +622,7 @@ func (c *countingCodec) Unmarshal(data []byte, v any) error {
 
 func TestDecodedOncePerAttachedRequest(t *testing.T) {
 	codec := &countingCodec{}
-	f := newFixture(t, func(c *session.Config[User]) { c.Codec = codec })
+	f := newFixture(t, func(c *session.Config[User]) { c.Encoding = codec })
 	c := onlyCookie(t, f.do(t, newReq(), func(s *session.Session[User]) { s.Update(func(u *User) { u.Name = "ada" }) }), "app")
 
 	r := session.Attach(f.m, newReq(c))

@@ -13,7 +13,7 @@ import (
 // ironCodec builds the codec for raw iron: --iterations (default 1, iron's);
 // for a value detected by --format auto, h3 2.x's 8192 with its fallback to
 // 1, which opens the seals of every library.
-func (d *decoder) ironCodec() (*iron.Codec, error) {
+func (d *decoder) ironCodec() (*iron.Keyring, error) {
 	cfg, err := iron.IronConfig(d.pw, d.opts.iterations, d.opts.ttl.d)
 	if err != nil {
 		return nil, usagef("%v", err)
@@ -21,7 +21,7 @@ func (d *decoder) ironCodec() (*iron.Codec, error) {
 	if d.auto && d.opts.iterations == 0 {
 		cfg.Iterations, cfg.FallbackIterations = iron.H3Iterations, iron.DefaultIterations
 	}
-	c, err := iron.New(cfg)
+	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -125,7 +125,7 @@ func (s *sealer) iron(_ *formatSpec, data json.RawMessage, _ bool) ([]string, er
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	c, err := iron.New(cfg)
+	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -94,8 +94,8 @@ func BenchmarkSeal(b *testing.B) {
 			var s string
 			var err error
 			for b.Loop() {
-				var k *Codec
-				if k, err = New(h3); err == nil {
+				var k *Keyring
+				if k, err = NewKeyring(h3); err == nil {
 					s, err = k.Seal(p.pt, t0)
 				}
 			}

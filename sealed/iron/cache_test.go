@@ -14,8 +14,8 @@ import (
 	"github.com/sealcookie/sealcookie/sealed"
 )
 
-// freshSeal seals with a brand-new Codec, so the seal has salts no other
-// Codec has seen.
+// freshSeal seals with a brand-new Keyring, so the seal has salts no other
+// Keyring has seen.
 func freshSeal(t testing.TB, c Config, plaintext string) string {
 	t.Helper()
 	s, err := mustNew(t, c).Seal([]byte(plaintext), t0)

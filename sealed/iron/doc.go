@@ -24,7 +24,7 @@
 // JavaScript libraries) is encrypted with AES-256-CBC and PKCS#7 padding, and
 // HMAC-SHA256 covers the first six fields as they appear in the seal.
 // iron-session 8 appends "~2" to the seal; see [SplitIronSessionValue].
-// [Parse] and [Envelope.Format] take a seal apart and put it back together
+// [Parse] and [Fields.Format] take a seal apart and put it back together
 // without any key.
 //
 // # Compatibility
@@ -87,7 +87,7 @@
 // per operation, in Node and in Go alike, and an attacker can demand it by
 // sending cookies.
 //
-// A [Codec] removes that cost without weakening the format:
+// A [Keyring] removes that cost without weakening the format:
 //
 //   - Unseal keeps a bounded, concurrency-safe LRU cache of derived keys,
 //     keyed by (password, iterations, HMAC salt), holding the HMAC key and the
@@ -108,14 +108,14 @@
 //     [SealKeyUses] seals, whichever comes first, and Unseal recognises the
 //     current and previous pair without the cache. Sealing in h3 2.x mode
 //     therefore costs about as much as at one iteration. One consequence: two
-//     seals from the same Codec within that window share their salts, so an
+//     seals from the same Keyring within that window share their salts, so an
 //     observer can tell that they came from the same process and hour.
 //
 // # Limits
 //
 // Unseal refuses values longer than [MaxLen] characters before parsing them,
-// and Seal refuses plaintexts whose seal would be longer. New refuses
+// and Seal refuses plaintexts whose seal would be longer. NewKeyring refuses
 // iteration counts above [MaxIterations], so no configuration can turn the
-// codec into a CPU sink. Error messages never contain secrets, keys or
+// keyring into a CPU sink. Error messages never contain secrets, keys or
 // plaintext.
 package iron

@@ -25,7 +25,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	codec, err := iron.New(cfg)
+	codec, err := iron.NewKeyring(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func ExampleIronSessionConfig() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	codec, err := iron.New(cfg)
+	codec, err := iron.NewKeyring(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -31,11 +31,11 @@ const (
 
 var b64 = base64.RawURLEncoding.Strict()
 
-// Envelope is a seal taken apart by [Parse]: every field, decoded where the
+// Fields is a seal taken apart by [Parse]: every field, decoded where the
 // format encodes it, and nothing authenticated. It is for diagnostics (the
 // decode command's explanation of a cookie) and tests; never trust its
-// contents, open seals with [Codec.Unseal].
-type Envelope struct {
+// contents, open seals with [Keyring.Unseal].
+type Fields struct {
 	// PasswordID is the second field: the id of the password that sealed,
 	// "" for an unnamed (plain string) password.
 	PasswordID string
@@ -64,15 +64,15 @@ type Envelope struct {
 //
 // Parse accepts exactly one spelling of each envelope:
 // Parse(s).Format() == s for every s it accepts.
-func Parse(s string) (Envelope, error) {
+func Parse(s string) (Fields, error) {
 	if len(s) > MaxLen {
-		return Envelope{}, errTooLong(len(s))
+		return Fields{}, errTooLong(len(s))
 	}
 	var f fields
 	if err := parseFields(s, &f); err != nil {
-		return Envelope{}, err
+		return Fields{}, err
 	}
-	e := Envelope{
+	e := Fields{
 		PasswordID:     f.id,
 		EncryptionSalt: f.encSalt,
 		IV:             make([]byte, IVSize),
@@ -83,10 +83,10 @@ func Parse(s string) (Envelope, error) {
 	// parseFields checked the alphabet, the lengths and the trailing bits,
 	// so these cannot fail; check anyway rather than trust that reasoning.
 	if n, err := b64.Decode(e.IV, []byte(f.iv)); err != nil || n != IVSize {
-		return Envelope{}, fmt.Errorf("%w: iron: undecodable iv", sealed.ErrMalformed)
+		return Fields{}, fmt.Errorf("%w: iron: undecodable iv", sealed.ErrMalformed)
 	}
 	if n, err := b64.Decode(e.Ciphertext, []byte(f.ct)); err != nil || n != len(e.Ciphertext) {
-		return Envelope{}, fmt.Errorf("%w: iron: undecodable ciphertext", sealed.ErrMalformed)
+		return Fields{}, fmt.Errorf("%w: iron: undecodable ciphertext", sealed.ErrMalformed)
 	}
 	if f.hasExp {
 		e.Expiration = time.UnixMilli(f.expMs)
@@ -96,7 +96,7 @@ func Parse(s string) (Envelope, error) {
 
 // Format returns the seal's string form. It does not validate the envelope:
 // formatting one that Parse did not produce may give a string Parse rejects.
-func (e Envelope) Format() string {
+func (e Fields) Format() string {
 	var exp string
 	if !e.Expiration.IsZero() {
 		exp = strconv.FormatInt(e.Expiration.UnixMilli(), 10)

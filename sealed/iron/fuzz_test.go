@@ -20,7 +20,7 @@ func FuzzIron(f *testing.F) {
 			seeds++
 		}
 	}
-	var codecs []*Codec
+	var codecs []*Keyring
 	for _, c := range file.Cases {
 		add(c.Sealed)
 		if c.Input != nil {

@@ -29,16 +29,16 @@ const (
 	// Seal produces. Unseal checks it before parsing anything.
 	MaxLen = sealed.MaxLen
 
-	// MinPasswordLen is the shortest secret New accepts, in UTF-16 code
+	// MinPasswordChars is the shortest secret NewKeyring accepts, in UTF-16 code
 	// units (JavaScript's String.length), the rule of every iron library.
-	MinPasswordLen = 32
+	MinPasswordChars = 32
 
 	// DefaultIterations is iron's PBKDF2 iteration count, used by h3 1.x,
 	// iron-session and @hapi/iron / iron-webcrypto.
 	DefaultIterations = 1
 	// H3Iterations is the PBKDF2 iteration count of h3 2.x.
 	H3Iterations = 8192
-	// MaxIterations is the largest iteration count New accepts: about
+	// MaxIterations is the largest iteration count NewKeyring accepts: about
 	// 0.6 s of CPU per derivation, far beyond any library's setting.
 	MaxIterations = 1 << 20
 
@@ -46,10 +46,10 @@ const (
 	// checking an expiration.
 	DefaultTimestampSkew = 60 * time.Second
 
-	// DefaultCacheSize is the number of seals whose derived keys a Codec
+	// DefaultCacheSize is the number of seals whose derived keys a Keyring
 	// keeps when Config.CacheSize is 0 (about 200 bytes each).
 	DefaultCacheSize = 1024
-	// MaxCacheSize is the largest Config.CacheSize New accepts.
+	// MaxCacheSize is the largest Config.CacheSize NewKeyring accepts.
 	MaxCacheSize = 1 << 20
 	// MaxPasswords is the most passwords a Config may hold.
 	MaxPasswords = 256
@@ -64,12 +64,12 @@ const (
 	IronSessionDefaultTTL = 14 * 24 * time.Hour
 )
 
-// ErrConfig is returned by New (and by the helpers that build a Config) for
+// ErrConfig is returned by NewKeyring (and by the helpers that build a Config) for
 // a configuration it refuses; the wrapped message says which setting and
 // why, and never contains a secret.
 var ErrConfig = errors.New("iron: invalid config")
 
-// Password is one password a Codec may open seals with. Its String and
+// Password is one password a Keyring may open seals with. Its String and
 // GoString methods redact the secret.
 type Password struct {
 	// ID is written into the second field of the seals it makes and selects
@@ -78,7 +78,7 @@ type Password struct {
 	// whose id no named password has. Named ids are ASCII letters, digits
 	// and "_", as iron requires.
 	ID string
-	// Secret is the password itself: at least MinPasswordLen characters
+	// Secret is the password itself: at least MinPasswordChars characters
 	// (UTF-16 code units) of valid UTF-8. PBKDF2 reads its UTF-8 bytes.
 	Secret string
 }
@@ -91,9 +91,9 @@ func (p Password) String() string {
 // GoString returns the password's id with the secret redacted, for %#v.
 func (p Password) GoString() string { return p.String() }
 
-// Config configures a Codec. The zero value of every field but Passwords is
-// a usable default; New validates the whole and copies what it keeps, so
-// changing a Config afterwards has no effect on the Codec.
+// Config configures a Keyring. The zero value of every field but Passwords is
+// a usable default; NewKeyring validates the whole and copies what it keeps, so
+// changing a Config afterwards has no effect on the Keyring.
 type Config struct {
 	// Passwords are every password that may open a seal. IDs are unique;
 	// at most one is unnamed (ID "").
@@ -102,7 +102,7 @@ type Config struct {
 	// password if there is one, else the only password; with several named
 	// passwords it must be set, unless ReadOnly.
 	SealID string
-	// ReadOnly makes a Codec that only unseals (for migrating away from
+	// ReadOnly makes a Keyring that only unseals (for migrating away from
 	// iron, or for an h3 password map, which h3 itself cannot seal with):
 	// SealID must be "", and Seal fails.
 	ReadOnly bool
@@ -142,13 +142,13 @@ type Info struct {
 	Legacy bool
 	// Stale is true when the seal is Legacy or was opened with a password
 	// other than the sealing one: re-seal it so that old settings can retire.
-	// Always false for Legacy-free seals of a ReadOnly Codec.
+	// Always false for Legacy-free seals of a ReadOnly Keyring.
 	Stale bool
 }
 
-// Codec seals and unseals Fe26.2 values with one Config. It is safe for
+// Keyring seals and unseals Fe26.2 values with one Config. It is safe for
 // concurrent use.
-type Codec struct {
+type Keyring struct {
 	passwords []Password
 	byID      map[string]int // named passwords
 	unnamed   int            // index of the unnamed password, or -1
@@ -181,16 +181,16 @@ type sealPair struct {
 // recognises both without the cache.
 type sealState struct{ cur, prev *sealPair }
 
-// New validates c and returns a Codec. Errors match ErrConfig, and also
+// NewKeyring validates c and returns a Keyring. Errors match ErrConfig, and also
 // sealed.ErrShortPassword for a short secret.
-func New(c Config) (*Codec, error) {
+func NewKeyring(c Config) (*Keyring, error) {
 	if len(c.Passwords) == 0 {
 		return nil, fmt.Errorf("%w: no password", ErrConfig)
 	}
 	if len(c.Passwords) > MaxPasswords {
 		return nil, fmt.Errorf("%w: %d passwords, at most %d", ErrConfig, len(c.Passwords), MaxPasswords)
 	}
-	k := &Codec{
+	k := &Keyring{
 		passwords: make([]Password, len(c.Passwords)),
 		byID:      make(map[string]int, len(c.Passwords)),
 		unnamed:   -1,
@@ -289,9 +289,9 @@ func checkSecret(p Password) error {
 	if !utf8.ValidString(p.Secret) {
 		return fmt.Errorf("%w: the secret of password %q is not valid UTF-8", ErrConfig, truncate(p.ID))
 	}
-	if n := utf16Len(p.Secret); n < MinPasswordLen {
+	if n := utf16Len(p.Secret); n < MinPasswordChars {
 		return fmt.Errorf("%w: %w: the secret of password %q has %d characters, at least %d are required",
-			ErrConfig, sealed.ErrShortPassword, truncate(p.ID), n, MinPasswordLen)
+			ErrConfig, sealed.ErrShortPassword, truncate(p.ID), n, MinPasswordChars)
 	}
 	return nil
 }
@@ -326,13 +326,13 @@ func truncate(s string) string {
 	return s
 }
 
-// CanSeal reports whether Seal can work: false for a ReadOnly Codec.
-func (c *Codec) CanSeal() bool { return c.sealPw >= 0 }
+// CanSeal reports whether Seal can work: false for a ReadOnly Keyring.
+func (c *Keyring) CanSeal() bool { return c.sealPw >= 0 }
 
 // SealedLen returns the length of the longest seal of an n-byte plaintext
 // that Seal writes (exact until the year 2286, when expirations in Unix
 // milliseconds grow a digit).
-func (c *Codec) SealedLen(n int) int {
+func (c *Keyring) SealedLen(n int) int {
 	idLen, expLen := 0, 0
 	if c.sealPw >= 0 {
 		idLen = len(c.passwords[c.sealPw].ID)
@@ -346,14 +346,14 @@ func (c *Codec) SealedLen(n int) int {
 // Seal encrypts and authenticates plaintext (JSON text, for the JavaScript
 // libraries, which JSON.parse what they unseal) and returns the seal. With a
 // TTL, the seal expires at now + TTL. Errors match ErrConfig for a ReadOnly
-// Codec and sealed.ErrTooLarge when the seal would be longer than MaxLen.
+// Keyring and sealed.ErrTooLarge when the seal would be longer than MaxLen.
 //
 // Seal derives keys only when its reusable pair needs replacing (see the
 // package documentation), so most calls cost an AES-CBC encryption and an
 // HMAC whatever the iteration count.
-func (c *Codec) Seal(plaintext []byte, now time.Time) (string, error) {
+func (c *Keyring) Seal(plaintext []byte, now time.Time) (string, error) {
 	if c.sealPw < 0 {
-		return "", fmt.Errorf("%w: this Codec is ReadOnly", ErrConfig)
+		return "", fmt.Errorf("%w: this Keyring is ReadOnly", ErrConfig)
 	}
 	var expBuf [20]byte
 	exp := expBuf[:0]
@@ -387,7 +387,7 @@ func sealedLen(n, idLen, expLen int) int {
 
 // sealWith seals with a given key pair and iv (golden tests use it with the
 // salts and iv of a JavaScript seal).
-func (c *Codec) sealWith(p *sealPair, iv [IVSize]byte, plaintext, exp []byte) string {
+func (c *Keyring) sealWith(p *sealPair, iv [IVSize]byte, plaintext, exp []byte) string {
 	id := c.passwords[p.pw].ID
 	ctLen := (len(plaintext)/blockSize + 1) * blockSize
 	out := make([]byte, 0, sealedLen(len(plaintext), len(id), len(exp)))
@@ -432,7 +432,7 @@ func (c *Codec) sealWith(p *sealPair, iv [IVSize]byte, plaintext, exp []byte) st
 // sealKeys returns the pair to seal with, deriving a new one when there is
 // none or the current one is spent. While one goroutine derives, the others
 // keep sealing with the previous pair rather than wait.
-func (c *Codec) sealKeys(now time.Time) (*sealPair, error) {
+func (c *Keyring) sealKeys(now time.Time) (*sealPair, error) {
 	st := c.seal.Load()
 	if st != nil && st.cur.usable(now) {
 		return st.cur, nil
@@ -465,7 +465,7 @@ func (p *sealPair) usable(now time.Time) bool {
 	return age < SealKeyLifetime && age > -SealKeyLifetime && p.uses.Add(1) <= SealKeyUses
 }
 
-func (c *Codec) newSealPair(now time.Time) (*sealPair, error) {
+func (c *Keyring) newSealPair(now time.Time) (*sealPair, error) {
 	p := &sealPair{pw: c.sealPw, iters: c.iters, created: now}
 	var raw [SaltLen / 2]byte
 	rand.Read(raw[:])
@@ -487,7 +487,7 @@ func (c *Codec) newSealPair(now time.Time) (*sealPair, error) {
 
 // derive runs PBKDF2-SHA1 over the secret's UTF-8 bytes with the salt's hex
 // characters as the salt, as every iron library does.
-func (c *Codec) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) {
+func (c *Keyring) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) {
 	c.derivations.Add(1)
 	var k [KeySize]byte
 	dk, err := pbkdf2.Key(sha1.New, c.passwords[pw].Secret, salt, iters, KeySize)
@@ -508,7 +508,7 @@ func (c *Codec) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) {
 //
 // An iron-session value must lose its "~2" suffix first
 // ([SplitIronSessionValue]).
-func (c *Codec) Unseal(s string, now time.Time) ([]byte, Info, error) {
+func (c *Keyring) Unseal(s string, now time.Time) ([]byte, Info, error) {
 	if len(s) > MaxLen {
 		return nil, Info{}, errTooLong(len(s))
 	}
@@ -556,7 +556,7 @@ func (c *Codec) Unseal(s string, now time.Time) ([]byte, Info, error) {
 }
 
 // lookup picks the one password that may open a seal with this id.
-func (c *Codec) lookup(id string) int {
+func (c *Keyring) lookup(id string) int {
 	if id == "" {
 		if c.unnamed >= 0 {
 			return c.unnamed
@@ -573,7 +573,7 @@ func (c *Codec) lookup(id string) int {
 // and returns the iteration count that verified and the AES cipher of the
 // seal's encryption key. It derives the encryption key only after the MAC
 // has verified, and caches keys only then.
-func (c *Codec) authenticate(pw int, f *fields, s string) (int, cipher.Block, error) {
+func (c *Keyring) authenticate(pw int, f *fields, s string) (int, cipher.Block, error) {
 	macBase := unsafe.Slice(unsafe.StringData(s), f.macEnd)
 	var got [macB64Len]byte
 	copy(got[:], f.mac)
@@ -633,7 +633,7 @@ attempts:
 // encryptionKey returns the AES cipher for an authentic seal's encryption
 // salt, from the cache entry when it holds that salt, else derived and put
 // into the cache.
-func (c *Codec) encryptionKey(pw, iters int, f *fields, macKey [KeySize]byte, cached *cacheVal) (cipher.Block, error) {
+func (c *Keyring) encryptionKey(pw, iters int, f *fields, macKey [KeySize]byte, cached *cacheVal) (cipher.Block, error) {
 	var encSalt [SaltLen / 2]byte
 	decodeSalt(&encSalt, f.encSalt)
 	var encKey [KeySize]byte

@@ -23,9 +23,9 @@ const (
 // t0 is the clock of these tests.
 var t0 = time.UnixMilli(1_768_471_013_079)
 
-func mustNew(t testing.TB, c Config) *Codec {
+func mustNew(t testing.TB, c Config) *Keyring {
 	t.Helper()
-	k, err := New(c)
+	k, err := NewKeyring(c)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -100,15 +100,15 @@ func TestRoundTrip(t *testing.T) {
 			if e, err := Parse(s); err != nil || e.Format() != s {
 				t.Errorf("%s/%s: Parse/Format round trip failed: %v", cname, pname, err)
 			}
-			// A second Codec with the same settings (another process) opens it too.
+			// A second Keyring with the same settings (another process) opens it too.
 			if _, _, err := mustNew(t, cfg).Unseal(s, t0); err != nil {
-				t.Errorf("%s/%s: another Codec: %v", cname, pname, err)
+				t.Errorf("%s/%s: another Keyring: %v", cname, pname, err)
 			}
 		}
 	}
 }
 
-func expString(k *Codec, now time.Time) string {
+func expString(k *Keyring, now time.Time) string {
 	if k.ttlMs == 0 {
 		return ""
 	}
@@ -392,7 +392,7 @@ func TestNewRejects(t *testing.T) {
 		{"too many passwords", Config{Passwords: make([]Password, MaxPasswords+1)}, ErrConfig},
 	}
 	for _, tt := range tests {
-		k, err := New(tt.c)
+		k, err := NewKeyring(tt.c)
 		if k != nil || !errors.Is(err, tt.want) {
 			t.Errorf("%s: New = %v, %v; want error %v", tt.name, k, err, tt.want)
 		}
@@ -401,7 +401,7 @@ func TestNewRejects(t *testing.T) {
 		}
 	}
 	// Exactly 32 UTF-16 units is enough, though it is fewer runes.
-	if _, err := New(Config{Passwords: []Password{{Secret: strings.Repeat("🔑", 16)}}}); err != nil {
+	if _, err := NewKeyring(Config{Passwords: []Password{{Secret: strings.Repeat("🔑", 16)}}}); err != nil {
 		t.Errorf("16 astral runes (32 UTF-16 units): %v", err)
 	}
 }
@@ -414,7 +414,7 @@ func TestConfigIsCopied(t *testing.T) {
 	s, _ := k.Seal([]byte("{}"), t0)
 	ps[0].Secret = pw2
 	if _, _, err := k.Unseal(s, t0); err != nil {
-		t.Errorf("changing the Config after New changed the Codec: %v", err)
+		t.Errorf("changing the Config after New changed the Keyring: %v", err)
 	}
 }
 

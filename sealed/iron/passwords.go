@@ -227,7 +227,7 @@ func IronConfig(o PasswordOption, iterations int, ttl time.Duration) (Config, er
 // plain string is password "1"; an {id: password} object must have decimal
 // ids, and the highest one seals. ttl is iron-session's ttl option: pass
 // IronSessionDefaultTTL when the application left it unset, 0 for its
-// ttl: 0 (no expiration). Values carry a "~2" suffix that the Codec does not
+// ttl: 0 (no expiration). Values carry a "~2" suffix that the Keyring does not
 // handle: see SplitIronSessionValue and IronSessionValue.
 func IronSessionConfig(o PasswordOption, ttl time.Duration) (Config, error) {
 	ps, sealID, err := ironSessionPasswords(o)

@@ -109,7 +109,7 @@ func TestH3Config(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
 		}
 		if err == nil {
-			if _, err := New(got); err != nil {
+			if _, err := NewKeyring(got); err != nil {
 				t.Errorf("%s: New refuses the helper's Config: %v", tt.name, err)
 			}
 		}

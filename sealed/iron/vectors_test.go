@@ -51,8 +51,8 @@ func errorSentinel(msg string) (error, bool) {
 // timeout has passed: a session-layer rejection of a valid iron seal.
 const sessionExpired = "Session expired!"
 
-// readerCodec builds the Codec that reproduces a JavaScript reader.
-func readerCodec(t testing.TB, r *vectors.Library, pw vectors.Password) *Codec {
+// readerCodec builds the Keyring that reproduces a JavaScript reader.
+func readerCodec(t testing.TB, r *vectors.Library, pw vectors.Password) *Keyring {
 	t.Helper()
 	o := PasswordOption{Plain: pw.Plain, Object: pw.Object}
 	var c Config
@@ -75,7 +75,7 @@ func readerCodec(t testing.TB, r *vectors.Library, pw vectors.Password) *Codec {
 	if err != nil {
 		t.Fatalf("config for %s: %v", r.Producer, err)
 	}
-	k, err := New(c)
+	k, err := NewKeyring(c)
 	if err != nil {
 		t.Fatalf("New for %s: %v", r.Producer, err)
 	}
@@ -211,7 +211,7 @@ func TestVectors(t *testing.T) {
 
 // checkExpiry checks that a seal opens at lastOK and is expired from
 // firstBad on.
-func checkExpiry(t *testing.T, codec *Codec, seal string, lastOK, firstBad int64) {
+func checkExpiry(t *testing.T, codec *Keyring, seal string, lastOK, firstBad int64) {
 	t.Helper()
 	if _, _, err := codec.Unseal(seal, vectors.Millis(lastOK)); err != nil {
 		t.Errorf("at %d (last accepted): %v", lastOK, err)
@@ -331,7 +331,7 @@ func TestGoldenSeal(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			n++
 			p := c.SealedParts
-			codec, err := New(Config{
+			codec, err := NewKeyring(Config{
 				Passwords:  []Password{{ID: p.PasswordID, Secret: sealSecret(t, c)}},
 				Iterations: c.Iron.Iterations,
 				CacheSize:  -1,
@@ -382,7 +382,7 @@ func sealSecret(t *testing.T, c *vectors.Case) string {
 }
 
 // testPair derives a sealing pair with given salts.
-func testPair(t testing.TB, c *Codec, encSalt, macSalt string) *sealPair {
+func testPair(t testing.TB, c *Keyring, encSalt, macSalt string) *sealPair {
 	t.Helper()
 	p := &sealPair{pw: c.sealPw, iters: c.iters}
 	copy(p.encSalt[:], encSalt)

@@ -192,7 +192,7 @@ func openIron(t *testing.T, cfg iron.Config, err error, value string, now time.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := iron.New(cfg)
+	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ const maxMaxAge = 400 * 24 * time.Hour
 
 // format is the h3 format, a session.Format.
 type format struct {
-	codec *iron.Codec
+	ring *iron.Keyring
 	rules session.Rules
 }
 
@@ -139,7 +139,7 @@ func New(c Config) (session.Format, error) {
 	if err != nil {
 		return nil, fmt.Errorf("h3: Password: %w", err)
 	}
-	codec, err := iron.New(cfg)
+	ring, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("h3: Password: %w", err)
 	}
@@ -147,25 +147,25 @@ func New(c Config) (session.Format, error) {
 	if name == "" {
 		name = "h3"
 	}
-	return &format{codec: codec, rules: session.Rules{
+	return &format{ring: ring, rules: session.Rules{
 		Name:         name,
 		Header:       headerName,
 		SingleCookie: v == 1, // h3 1.x reads one cookie
 		Peer:         true,
 		MaxAge:       maxAge,
 		IdleTimeout:  idle,
-		ReadOnly:     !codec.CanSeal(),
+		ReadOnly:     !ring.CanSeal(),
 	}}, nil
 }
 
 func (f *format) Rules() session.Rules { return f.rules }
 
 func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
-	return f.codec.Seal(pt, now)
+	return f.ring.Seal(pt, now)
 }
 
 func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
-	pt, info, err := f.codec.Unseal(value, now)
+	pt, info, err := f.ring.Unseal(value, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -175,7 +175,7 @@ func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool,
 	return append(dst, pt...), info.Legacy, nil
 }
 
-func (f *format) SealedLen(n int) int { return f.codec.SealedLen(n) }
+func (f *format) SealedLen(n int) int { return f.ring.SealedLen(n) }
 
 // headerName is h3's default session header: x-<lowercased name>-session.
 func headerName(name string) string {

@@ -60,7 +60,7 @@ type Config struct {
 const maxAgeForever = 2147483647
 
 type format struct {
-	codec *iron.Codec
+	ring *iron.Keyring
 	rules session.Rules
 }
 
@@ -85,7 +85,7 @@ func New(c Config) (session.Format, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)
 	}
-	codec, err := iron.New(cfg)
+	ring, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)
 	}
@@ -93,7 +93,7 @@ func New(c Config) (session.Format, error) {
 	if ttl > 0 {
 		maxAge = int((ttl - iron.DefaultTimestampSkew) / time.Second)
 	}
-	return &format{codec: codec, rules: session.Rules{
+	return &format{ring: ring, rules: session.Rules{
 		Name:         c.CookieName,
 		Header:       func(string) string { return "" }, // iron-session reads the cookie only
 		DataOnly:     true,
@@ -106,7 +106,7 @@ func New(c Config) (session.Format, error) {
 func (f *format) Rules() session.Rules { return f.rules }
 
 func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
-	v, err := f.codec.Seal(pt, now)
+	v, err := f.ring.Seal(pt, now)
 	if err != nil {
 		return "", err
 	}
@@ -118,7 +118,7 @@ func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool,
 	if err != nil {
 		return nil, false, err
 	}
-	pt, _, err := f.codec.Unseal(seal, now)
+	pt, _, err := f.ring.Unseal(seal, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -139,4 +139,4 @@ func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool,
 	return append(dst, pt...), false, nil
 }
 
-func (f *format) SealedLen(n int) int { return f.codec.SealedLen(n) + len("~2") }
+func (f *format) SealedLen(n int) int { return f.ring.SealedLen(n) + len("~2") }

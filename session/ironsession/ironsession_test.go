@@ -156,7 +156,7 @@ func openIron(t *testing.T, cfg iron.Config, err error, value string, now time.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := iron.New(cfg)
+	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestFormat(t *testing.T) {
 		t.Errorf("ttl 0 seal after ten years: %+v %v", got, err)
 	}
 	// A seal without "~2" is an iron-session < 8 seal: data under "persistent".
-	ic, err := iron.New(cfg)
+	ic, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
-// Package jsonv2 is a session.Codec backed by encoding/json/v2, for
-// session.Config.Codec. encoding/json/v2 is part of the standard library from
+// Package jsonv2 is a session.Encoding backed by encoding/json/v2, for
+// session.Config.Encoding. encoding/json/v2 is part of the standard library from
 // Go 1.27; on Go 1.26 it exists when the program is built with
 // GOEXPERIMENT=jsonv2, and without it this package declares nothing.
 //
