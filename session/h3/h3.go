@@ -89,7 +89,7 @@ const maxMaxAge = 400 * 24 * time.Hour
 
 // format is the h3 format, a session.Format.
 type format struct {
-	ring *iron.Keyring
+	ring  *iron.Keyring
 	rules session.Rules
 }
 

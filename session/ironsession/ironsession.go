@@ -60,7 +60,7 @@ type Config struct {
 const maxAgeForever = 2147483647
 
 type format struct {
-	ring *iron.Keyring
+	ring  *iron.Keyring
 	rules session.Rules
 }
 
