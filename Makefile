@@ -16,11 +16,13 @@ help: ## list the targets
 .PHONY: test
 test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
+	$(GO) -C internal/benchreport test -race -count=1 ./...
 
 .PHONY: vet
-vet: ## go vet ./... (and session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26)
+vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
+	$(GO) -C internal/benchreport vet ./...
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
@@ -58,11 +60,13 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 fuzz-ci: ## short fuzz smoke of every target (FUZZCI_TIME each, 2 minutes in all at most)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZCI_TIME)
 
-BENCH_PASSES ?= 5
+# 6 passes: the fewest for a 95% confidence interval of a median.
+BENCH_PASSES ?= 6
 
 .PHONY: bench
 bench: ## BENCHMARKS.md + benchmarks.svg: ours vs limits and peers (Go + Node), BENCH_PASSES alternating passes
-	$(GO) run ./internal/benchreport -go=$(GO) -passes=$(BENCH_PASSES)
+	@if command -v node >/dev/null && [ ! -d internal/node/node_modules ]; then npm ci --prefix internal/node --no-audit --no-fund; fi
+	$(GO) -C internal/benchreport run . -root ../.. -go=$(GO) -passes=$(BENCH_PASSES)
 
 .PHONY: bench-go
 bench-go: ## one quick pass of every Go benchmark, with allocations, printed only

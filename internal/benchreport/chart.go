@@ -1,122 +1,62 @@
 package main
 
 import (
+	"encoding/xml"
+	"fmt"
+	"io"
 	"math"
 	"strings"
 )
 
-// BuildChart collects the per-request cost of each scheme: what reading the
-// session from its cookie, changing it and writing it back costs, for the
-// small and the large payload. Where a scheme has a request benchmark, its
-// time over the same stack's untouched route; otherwise its open + seal
-// round trip, or the sum of its open and seal.
-func BuildChart(x *index, run *Run) Chart {
-	c := Chart{
-		Title:    "Per-request session cost by scheme",
-		Subtitle: "Read the session from its cookie, change it, write it back. Median of " + plural(run.Passes, "pass", "passes") + "; log scale.",
-		Series:   []string{"small (" + payloadSize(run, small) + " B)", "large (" + payloadSize(run, large) + " B)"},
-	}
-	payloads := []string{small, large}
-	var missing []string
-	add := func(label string, ours bool, f func(payload string) (float64, bool)) {
-		vals := make([]float64, len(payloads))
-		any := false
-		for i, p := range payloads {
-			v, ok := f(p)
-			if !ok || !drawable(v) {
-				v = math.NaN()
-			} else {
-				any = true
+// WriteSVG draws chartBars for the small and the large payload: bars of the
+// medians on a log scale from 100 ns to 100 ms.
+func WriteSVG(w io.Writer, d *Data, m *Meta) {
+	vals := make([][2]Est, len(chartBars))
+	for i, b := range chartBars {
+		for j, p := range []string{small, large} {
+			sum := d.Get(b.refs[0], p)
+			for _, ref := range b.refs[1:] {
+				sum = zip(sum, d.Get(ref, p), func(a, b float64) float64 { return a + b })
 			}
-			vals[i] = v
+			vals[i][j] = Estimate(sum)
 		}
-		if !any {
-			missing = append(missing, label)
-			return
-		}
-		c.Bars = append(c.Bars, Bar{Label: label, Values: vals, Ours: ours})
 	}
-	request := func(pkg, scheme string) func(string) (float64, bool) {
-		return func(p string) (float64, bool) {
-			r, ok := x.get(pkg, opRequest, p, scheme)
-			if !ok {
-				return 0, false
+	const dlo, dhi = 2.0, 8.0 // decades of nanoseconds: 100 ns to 100 ms
+	const labelW, plotW, rowH, top = 340, 420, 34, 80
+	xOf := func(v float64) float64 { return labelW + 10 + plotW*(min(max(math.Log10(v), dlo), dhi)-dlo)/(dhi-dlo) }
+	width, axisY := labelW+plotW+110, top+rowH*len(chartBars)
+	esc := func(s string) string {
+		var b strings.Builder
+		xml.EscapeText(&b, []byte(s))
+		return b.String()
+	}
+	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %[1]d %[2]d" font-family="system-ui, sans-serif" font-size="13">`, width, axisY+60)
+	p(`<rect width="100%%" height="100%%" fill="#fff"/>`)
+	p(`<text x="20" y="28" font-size="17" font-weight="bold">Per-request session cost by scheme</text>`)
+	p(`<text x="20" y="48" fill="#444">Read the session from its cookie, change it, write it back. Median of %d passes (tables: BENCHMARKS.md); log scale, lower is better.</text>`, m.Passes)
+	colors := [2]string{"#2f6db5", "#9cbfe6"}
+	for i, s := range []string{small, large} {
+		p(`<rect x="%d" y="58" width="12" height="12" fill="%s"/><text x="%d" y="69">%s (%s B)</text>`, labelW+10+i*160, colors[i], labelW+28+i*160, s, m.Payloads[s])
+	}
+	for k, label := range []string{"100 ns", "1 µs", "10 µs", "100 µs", "1 ms", "10 ms", "100 ms"} {
+		x := xOf(math.Pow(10, dlo+float64(k)))
+		p(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/><text x="%.1f" y="%d" text-anchor="middle" font-size="11" fill="#444">%s</text>`, x, top-4, x, axisY, x, axisY+16, label)
+	}
+	for i, b := range chartBars {
+		y := top + i*rowH
+		weight := map[bool]string{true: "bold", false: "normal"}[b.ours]
+		p(`<text x="%d" y="%d" text-anchor="end" font-weight="%s">%s</text>`, labelW, y+19, weight, esc(b.label))
+		for j, e := range vals[i] {
+			by := y + 3 + j*14
+			if !e.ok() || e.Center <= 0 {
+				p(`<text x="%d" y="%d" font-size="11" fill="#888">missing</text>`, labelW+14, by+11)
+				continue
 			}
-			return added(x, r)
+			p(`<rect x="%d" y="%d" width="%.1f" height="12" fill="%s"><title>%s</title></rect>`, labelW+10, by, math.Max(xOf(e.Center)-labelW-10, 1), colors[j], esc(b.label+": "+fmtEst(e, fmtNs, false)))
+			p(`<text x="%.1f" y="%d" font-size="11">%s</text>`, xOf(e.Center)+4, by+10, esc(fmtNs(e.Center)))
 		}
 	}
-	sum := func(pkg, openOp, sealOp, scheme string) func(string) (float64, bool) {
-		return func(p string) (float64, bool) {
-			o, ok1 := x.ns(pkg, openOp, p, scheme)
-			s, ok2 := x.ns(pkg, sealOp, p, scheme)
-			return o + s, ok1 && ok2
-		}
-	}
-	roundtrip := func(pkg, scheme string) func(string) (float64, bool) {
-		return func(p string) (float64, bool) { return x.ns(pkg, opRoundtrip, p, scheme) }
-	}
-	v := run.Machine.NodePkgs
-	ver := func(k, fallback string) string {
-		if s := v[k]; s != "" && s != "unknown" {
-			return s
-		}
-		return fallback
-	}
-
-	add("sealcookie httpx: request, added time", true, request(pkgHTTPX, "sealcookie"))
-	add("sealcookie session: Decode + Encode", true, sum(pkgSession, opOpen, opSeal, "sealcookie"))
-	add("sealcookie sealed + JSON: open + seal", true, sum(pkgSealed, opOpen, opSeal, "sealcookie-json"))
-	// sealed/iron: unseal + seal with its derived-key cache warm, and cold
-	// (keys derived on every call, as the JavaScript libraries do).
-	pair := func(open, seal string) func(string) (float64, bool) {
-		return func(p string) (float64, bool) {
-			o, ok1 := x.ns(pkgIron, opOpen, p, open)
-			s, ok2 := x.ns(pkgIron, opSeal, p, seal)
-			return o + s, ok1 && ok2
-		}
-	}
-	add("sealcookie iron ×8192: cached keys, unseal + seal", true, pair("h3-8192/cached", "h3-8192/reuse"))
-	add("sealcookie iron ×8192: cold, unseal + seal", true, pair("h3-8192/cold", "h3-8192/fresh-keys"))
-	add("sealcookie iron ×1: cached keys, unseal + seal", true, pair("iron-1/cached", "iron-1/reuse"))
-	for _, scheme := range ironSchemes(x) {
-		add("sealcookie iron ("+scheme+"): unseal + seal", true, sum(pkgIron, opOpen, opSeal, scheme))
-	}
-	add("limit: JSON + XChaCha20-Poly1305 + b64, round trip", false, roundtrip(pkgBench, "limit-json"))
-	add("gorilla/securecookie JSON: round trip", false, roundtrip(pkgBench, "gorilla-json"))
-	add("gorilla/securecookie gob: round trip", false, roundtrip(pkgBench, "gorilla-gob"))
-	add("gorilla/sessions CookieStore: request, added time", false, request(pkgBench, "gorilla-sessions"))
-	add("iron-session "+ver("iron-session", "8")+": unseal + seal", false, sum(pkgNode, opOpen, opSeal, "iron-session-node"))
-	add("h3 "+ver("h3v1", "1")+": unseal + seal", false, sum(pkgNode, opOpen, opSeal, "h3v1-node"))
-	add("h3 "+ver("h3", "2")+": request (useSession + update), added time", false, request(pkgNode, "h3-node"))
-
-	c.Notes = append(c.Notes, "“added time” = the request − the same request to a route that ignores the session. Generated by make bench (internal/benchreport).")
-	if len(missing) > 0 {
-		c.Notes = append(c.Notes, "Not measured in this run: "+strings.Join(missing, "; ")+".")
-	}
-	return c
-}
-
-// ironSchemes returns the sealed/iron schemes that have both Seal and Open
-// rows, in first-seen order.
-func ironSchemes(x *index) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, r := range x.rows {
-		if r.Pkg != pkgIron || r.Op != opSeal || seen[r.Scheme] {
-			continue
-		}
-		if _, ok := x.get(pkgIron, opOpen, r.Payload, r.Scheme); ok {
-			seen[r.Scheme] = true
-			out = append(out, r.Scheme)
-		}
-	}
-	return out
-}
-
-// plural writes "1 pass", "5 passes".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return group(int64(n)) + " " + many
+	p(`<text x="20" y="%d" font-size="11" fill="#555">“added time”: the request minus the same request to a route that ignores the session. Generated by make bench.</text>`, axisY+40)
+	p("</svg>")
 }

@@ -4,105 +4,70 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
-	"time"
 )
 
-// fmtNs writes a duration in nanoseconds with three significant digits and
-// the unit that keeps it short: "873 ns", "2.41 µs", "6.68 ms".
+// fmtNs writes nanoseconds with three significant digits and the unit that
+// keeps it short: "873 ns", "2.41 µs", "6.68 ms", "−120 ns".
 func fmtNs(ns float64) string {
 	if math.IsNaN(ns) || math.IsInf(ns, 0) {
 		return "—"
 	}
-	neg := ns < 0
-	if neg {
-		ns = -ns
-	}
-	var s string
-	switch {
-	case ns < 1e3:
-		s = sig3(ns) + " ns"
-	case ns < 1e6:
-		s = sig3(ns/1e3) + " µs"
-	case ns < 1e9:
-		s = sig3(ns/1e6) + " ms"
-	default:
-		s = sig3(ns/1e9) + " s"
-	}
-	if neg {
-		return "−" + s
-	}
-	return s
+	i := min(int(math.Log10(math.Max(math.Abs(ns), 1)))/3, 3)
+	return sig3(ns/math.Pow(1000, float64(i))) + []string{" ns", " µs", " ms", " s"}[i]
 }
 
-// sig3 formats v (≥ 0) with three significant digits, without exponent,
-// grouping thousands: 0.452, 4.52, 45.2, 452, 4,520.
+// sig3 writes v with three significant digits, grouping thousands: 0.45,
+// 4.52, 45.2, 452, 4,520, −1.20.
 func sig3(v float64) string {
-	switch {
-	case v == 0:
-		return "0"
-	case v < 10:
+	switch a := math.Abs(v); {
+	case v < 0:
+		return "−" + sig3(-v)
+	case a < 10:
 		return strconv.FormatFloat(v, 'f', 2, 64)
-	case v < 100:
+	case a < 100:
 		return strconv.FormatFloat(v, 'f', 1, 64)
-	default:
-		return group(int64(math.Round(v)))
 	}
+	return fmtCount(v)
 }
 
-// fmtRatio formats a ratio as "1.04×", "12.3×" or "4,680×".
+// fmtRatio writes "1.04×", "12.3×", "4,680×" or "<0.01×".
 func fmtRatio(r float64) string {
-	if math.IsNaN(r) || math.IsInf(r, 0) || r <= 0 {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0) || r <= 0:
 		return "—"
-	}
-	if r < 0.01 {
+	case r < 0.01:
 		return "<0.01×"
 	}
 	return sig3(r) + "×"
 }
 
-// fmtCount formats a count ("1", "13", "1,024") or "—" for NaN.
+// fmtCount writes a whole number with thousands separators ("1,024",
+// "−2"), or "—" for NaN.
 func fmtCount(v float64) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	if v != math.Trunc(v) && v < 100 {
-		return strconv.FormatFloat(v, 'f', 1, 64)
+	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
-	return group(int64(math.Round(v)))
+	if v <= -0.5 {
+		return "−" + s
+	}
+	return s
 }
 
-// fmtSpread formats a Spread share as "±12%".
-func fmtSpread(s float64) string {
-	if math.IsNaN(s) {
+// fmtEst writes a median with its interval: "1.72 µs ±3%", ± its larger
+// side as a share of the median, or with brackets (or when the interval
+// holds zero) "1.32× [1.25, 1.41]".
+func fmtEst(e Est, f func(float64) string, brackets bool) string {
+	switch {
+	case !e.ok():
 		return "—"
+	case math.IsInf(e.Lo, 0) || math.IsInf(e.Hi, 0):
+		return fmt.Sprintf("%s (no CI, n=%d)", f(e.Center), e.N)
+	case brackets || e.Center == 0 || e.Lo <= 0 && e.Center > 0 || e.Hi >= 0 && e.Center < 0:
+		return fmt.Sprintf("%s [%s, %s]", f(e.Center), f(e.Lo), f(e.Hi))
 	}
-	return fmt.Sprintf("±%.0f%%", s*100)
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// fmtWall formats a run's wall time: "3m12s", "48s".
-func fmtWall(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d < time.Minute {
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	}
-	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	return fmt.Sprintf("%s ±%.0f%%", f(e.Center), 100*math.Max(e.Hi-e.Center, e.Center-e.Lo)/math.Abs(e.Center))
 }

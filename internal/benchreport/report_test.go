@@ -2,7 +2,11 @@ package main
 
 import (
 	"bytes"
-	"math"
+	"encoding/xml"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,317 +14,193 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// stat builds a Stat; chars and allocs are NaN unless given.
-func stat(pkg, name string, ns float64, chars ...float64) Stat {
-	s := Stat{Pkg: pkg, Name: name, Samples: 5, Ns: ns, Spread: 0.05, Allocs: 1, Bytes: 100, Chars: math.NaN()}
-	if len(chars) > 0 {
-		s.Chars = chars[0]
+var nsOp = regexp.MustCompile(`([0-9.]+) ns/op`)
+
+// sixPasses reads the captured outputs as six passes, each pass's times
+// scaled by its own factor, as a machine that drifts between passes would.
+func sixPasses(t *testing.T, files ...string) *Data {
+	t.Helper()
+	d := NewData()
+	d.Passes = 6
+	for pass, f := range []float64{1.00, 1.10, 0.95, 1.20, 1.05, 0.90} {
+		for _, name := range files {
+			b, err := os.ReadFile("testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scaled := nsOp.ReplaceAllStringFunc(string(b), func(m string) string {
+				v, _ := strconv.ParseFloat(strings.Fields(m)[0], 64)
+				return strconv.FormatFloat(v*f, 'f', 4, 64) + " ns/op"
+			})
+			if err := d.Add(pass+1, strings.NewReader(scaled), name); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	if pkg == pkgNode {
-		s.Allocs, s.Bytes = math.NaN(), math.NaN()
-	}
-	return s
+	return d
 }
 
-// fullRun has every row the targets need, each meeting its goal.
-func fullRun() *Run {
-	return &Run{
-		Passes:     5,
-		Benchtime:  "200ms",
-		NodeTimeMs: 300,
-		Packages:   []string{"./sealed", "./session", "./httpx", "./internal/bench"},
-		Machine: Machine{
-			CPU: "Test CPU", Cores: 2, Go: "go1.24.0 linux/amd64", Node: "v20.20.2",
-			NodePkgs: map[string]string{"h3": "2.0.8", "h3v1": "1.15.11", "iron-session": "8.0.4"},
-			Date:     time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC),
-		},
-		Wall:     3 * time.Minute,
-		Payloads: map[string]int{small: 210, large: 3063},
-		RawDir:   "internal/benchreport/raw",
-		SVG:      "benchmarks.svg",
-		Stats: []Stat{
-			stat(pkgSealed, "BenchmarkSeal/small/sealcookie", 900, 347),
-			stat(pkgSealed, "BenchmarkSeal/small/limit", 850, 334), // sealed's copy: hidden behind internal/bench's
-			stat(pkgSealed, "BenchmarkOpen/small/sealcookie", 700, 347),
-			stat(pkgIron, "BenchmarkUnseal/h3-8192/cached/small", 3000),
-			stat(pkgIron, "BenchmarkSeal/h3-8192/reuse/small", 2700),
-			stat(pkgSession, "BenchmarkEncode/small/sealcookie", 1200),
-			stat(pkgSession, "BenchmarkDecode/small/sealcookie", 2800, 347),
-			stat(pkgSession, "BenchmarkEncode/large/sealcookie", 20000),
-			stat(pkgSession, "BenchmarkDecode/large/sealcookie", 60000, 4151),
-			stat(pkgSession, "BenchmarkLoad/small/sealcookie", 3300),
-			stat(pkgSession, "BenchmarkLoad/small/limit-json", 2900),
-			stat(pkgSession, "BenchmarkSave/small/sealcookie", 1900),
-			stat(pkgHTTPX, "BenchmarkRequest/none/untouched", 1000),
-			stat(pkgHTTPX, "BenchmarkRequest/small/sealcookie", 5000, 347),
-			stat(pkgHTTPX, "BenchmarkRequest/small/bare", 1000),
-			stat(pkgHTTPX, "BenchmarkRequest/large/bare", 1000),
-			stat(pkgHTTPX, "BenchmarkRequest/large/sealcookie", 70000, 4151),
-			stat(pkgBench, "BenchmarkSeal/small/limit", 800, 334),
-			stat(pkgBench, "BenchmarkSeal/small/limit-json", 1000, 334),
-			stat(pkgBench, "BenchmarkSeal/small/gorilla-json", 3500, 464),
-			stat(pkgBench, "BenchmarkSeal/small/gorilla-gob", 9000, 832),
-			stat(pkgBench, "BenchmarkSeal/large/limit", 5000, 4138),
-			stat(pkgBench, "BenchmarkOpen/small/limit-json", 2500, 334),
-			stat(pkgBench, "BenchmarkOpen/small/gorilla-json", 6000, 464),
-			stat(pkgBench, "BenchmarkOpen/small/gorilla-gob", 23000, 832),
-			stat(pkgBench, "BenchmarkRoundtrip/small/limit-json", 3600, 334),
-			stat(pkgBench, "BenchmarkRequest/small/bare", 4000),
-			stat(pkgBench, "BenchmarkRequest/small/limit-json", 4500, 334),
-			stat(pkgBench, "BenchmarkRequest/small/gorilla-sessions", 40000, 1016),
-			stat(pkgNode, "BenchmarkSeal/small/h3-node", 6.5e6, 505),
-			stat(pkgNode, "BenchmarkOpen/small/h3-node", 6.4e6, 505),
-			stat(pkgNode, "BenchmarkRequest/none/h3-node", 15000),
-			stat(pkgNode, "BenchmarkRequest/small/h3-node", 13e6, 505),
-			stat(pkgNode, "BenchmarkSeal/small/iron-session-node", 340000, 521),
-			stat("cookie", "BenchmarkWrite/340B", 505),
-		},
+func testMeta() *Meta {
+	return &Meta{
+		Command: "go run . -passes=6", Benchtime: "200ms", Go: "go1.26.8 linux/amd64", LoadStart: "0.10 0.20 0.30", LoadEnd: "1.00 1.10 1.20",
+		NodeMs: "300", Passes: 6, Cores: 2, Date: time.Date(2026, 12, 1, 15, 4, 0, 0, time.UTC), Wall: 4*time.Minute + 12*time.Second,
+		Payloads: map[string]string{small: "210", large: "3,063"},
 	}
 }
 
-func statuses(ts []Target) []string {
-	var out []string
-	for _, t := range ts {
-		out = append(out, t.Status.String())
-	}
-	return out
+func render(d *Data, m *Meta) string {
+	var b strings.Builder
+	WriteMarkdown(&b, d, m)
+	return b.String()
 }
 
-func TestTargetsAllMet(t *testing.T) {
-	r := fullRun()
-	ts := Targets(newIndex(r.Stats), r)
-	want := []string{"met", "met", "met", "met", "met", "met", "met", "met", "met", "met"}
-	if diff := cmp.Diff(want, statuses(ts)); diff != "" {
-		t.Fatalf("statuses (-want +got):\n%s", diff)
+// line returns the report's first line that starts with prefix.
+func line(t *testing.T, md, prefix string) string {
+	t.Helper()
+	for _, l := range strings.Split(md, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
 	}
-	measured := map[string]string{}
-	for _, tt := range ts {
-		measured[tt.Name] = tt.Measured
-	}
-	for name, want := range map[string]string{
-		"Seal (struct → cookie) ≤ 1.30× the full limit (JSON + AEAD + base64url)":                                    "1.20× (1.20 µs vs 1.00 µs; session)",
-		"Open (cookie → struct) ≥ 8.00× faster than gorilla/securecookie gob":                                        "8.21× (23.0 µs vs 2.80 µs; session)",
-		"Full middleware request that reads and re-seals: time it adds ≤ 2× the full limit's open + seal round trip": "1.11× (4.00 µs added vs 3.60 µs; the whole request, 5.00 µs, is 1.39× the round trip and 1.11× the full limit written as a handler)",
-		"Time a request's session adds ≥ 1000× less than h3 2.0.8's":                                                 "3,246× (h3 adds 13.0 ms, sealcookie 4.00 µs)",
-		"Cookie length ≤ the bare AEAD + base64url value + 16 characters":                                            "+13 (347 vs 334 chars; session)",
-		"`make bench` takes under 10 minutes (this run, 2 cores)":                                                    "3m00s",
+	t.Errorf("no line starts with %q", prefix)
+	return ""
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	d := sixPasses(t, "go.txt", "go-jsonv2.txt", "node.txt")
+	m := testMeta()
+	m.note("The `go` command failed (exit status 1) in some pass.")
+	md := render(d, m)
+
+	for prefix, want := range map[string]string{
+		"**Machine:**": "**Machine:** AMD EPYC, 2 cores; go1.26.8 linux/amd64; Node v20.20.2 (h3 2.0.8, h3 1.15.11, iron-session 8.0.4); 2026-12-01 15:04 UTC; load average 0.10 0.20 0.30 at the start, 1.00 1.10 1.20 at the end; 6 passes, 4m12s in all.",
+		// Both sides drift alike in every pass: the per-pass ratio does not move.
+		"| Seal (struct → cookie) ≤ 1.3×": "| Seal (struct → cookie) ≤ 1.3× the full limit (JSON + AEAD + base64url) | ≤ 1.30× | 1.13× [1.13×, 1.13×] (1.35 µs vs 1.19 µs) | met |",
+		"| Open ≥ 8× faster":              "| Open ≥ 8× faster than gorilla/securecookie gob | ≥ 8.00× | 7.35× [7.35×, 7.35×] (20.7 µs vs 2.81 µs) | **not met** |",
+		"| Time a request's session":      "| Time a request's session adds ≥ 1000× less than h3 2's | ≥ 1,000× | 1,858× [1,858×, 1,858×] (14.4 ms vs 7.73 µs) | met |",
+		"| Cookie length":                 "| Cookie length ≤ the bare AEAD + base64url value + 16 characters | ≤ +16 chars | +13 (347 vs 334 chars) | met |",
+		"| `make bench`":                  "| `make bench` takes under 10 minutes (this run, 2 cores) | < 10m0s | 4m12s | met |",
+		// Times: the median over the passes and its interval (smallest to largest of 6).
+		"| small | **sealcookie** | session: struct": "| small | **sealcookie** | session: struct → cookie value (Manager.Encode) | 1.35 µs ±17% | 3 | 347 | 1.75× ±0% | 1.13× ±0% | 2.38× ±0% | 7.77× ±0% | 278× ±0% | 5,585× ±0% |",
+		"| small | **sealcookie** | httpx":           "| small | **sealcookie** | httpx middleware: read, change, re-seal | 10.8 µs ±17% | 41 | — | 7.73 µs ±17% | 1.87× ±0% | 1.33× ±0% | 5.77× ±0% | 1,858× ±0% |",
+		"| cookie | Delete":                          "| cookie | Delete | 6.65 µs ±17% | 11 | 1,520 | — |",
+		"- Targets:":                                 "- Targets: 6 of 10 met; not met: Seal ≥ 2.5× faster than gorilla/securecookie JSON; Open (cookie → struct) ≤ 1.2× the full limit; Open ≥ 2× faster than gorilla/securecookie JSON; Open ≥ 8× faster than gorilla/securecookie gob (table below).",
+		"- The `go` command failed":                  "- The `go` command failed (exit status 1) in some pass.",
+		"- *median ± 95% CI*":                        "",
 	} {
-		if got := measured[name]; got != want {
-			t.Errorf("%s: measured %q, want %q", name, got, want)
+		if got := line(t, md, prefix); want != "" && got != want {
+			t.Errorf("line %q:\n%s", prefix, cmp.Diff(want, got))
+		}
+	}
+	if strings.Contains(md, "*missing*") || strings.Contains(md, "**Missing**") {
+		t.Error("a complete run reports missing rows")
+	}
+	if !strings.Contains(md, "With 6 passes it spans sorted passes #1 to #6") {
+		t.Error("the method does not say which passes bound the interval")
+	}
+	checkTables(t, md)
+}
+
+// checkTables checks that every table row has as many cells as its header,
+// and that no format verb went wrong.
+func checkTables(t *testing.T, md string) {
+	t.Helper()
+	if strings.Contains(md, "%!") {
+		t.Errorf("a format verb went wrong:\n%s", md)
+	}
+	width := 0
+	for _, l := range strings.Split(md, "\n") {
+		switch n := strings.Count(strings.ReplaceAll(l, `\|`, ""), "|"); {
+		case !strings.HasPrefix(l, "|"):
+			width = 0
+		case width == 0:
+			width = n
+		case n != width:
+			t.Errorf("%d cells, want %d: %s", n-1, width-1, l)
 		}
 	}
 }
 
-// A miss says what bounds it: the bare limit against the same peer, the
-// limit measured in our own test binary, and the JSONv2 codec.
-func TestTargetMissExplained(t *testing.T) {
-	x := newIndex([]Stat{
-		stat(pkgSession, "BenchmarkDecode/small/sealcookie", 5000),
-		stat(pkgSession, "BenchmarkDecode/small/limit-json", 4600),
-		stat(pkgSession, "BenchmarkDecode/small/sealcookie-jsonv2", 2400),
-		stat(pkgBench, "BenchmarkOpen/small/limit-json", 4000),
-		stat(pkgBench, "BenchmarkOpen/small/gorilla-json", 7600),
-		stat(pkgBench, "BenchmarkOpen/small/gorilla-gob", 40000),
-	})
-	measured := map[string]string{}
-	for _, tt := range Targets(x, &Run{}) {
-		measured[tt.Name] = tt.Measured
-	}
-	for name, want := range map[string]string{
-		"Open (cookie → struct) ≤ 1.20× the full limit (JSON + AEAD + base64url)": "1.25× (5.00 µs vs 4.00 µs; session); 1.09× the limit measured in the same test binary",
-		"Open (cookie → struct) ≥ 2.00× faster than gorilla/securecookie JSON":    "1.52× (7.60 µs vs 5.00 µs; session); the bare limit itself: 1.90×; with session.JSONv2: 3.17×",
-		"Open (cookie → struct) ≥ 8.00× faster than gorilla/securecookie gob":     "8.00× (40.0 µs vs 5.00 µs; session)",
+func TestWriteMarkdownMissing(t *testing.T) {
+	// No JSONv2 run, no Node: their rows are missing, and say so.
+	d := sixPasses(t, "go.txt")
+	m := testMeta()
+	m.NodeMs = ""
+	md := render(d, m)
+	for _, want := range []string{
+		"| small | **sealcookie-jsonv2** | session with the JSONv2 codec (encoding/json/v2, GOEXPERIMENT=jsonv2) | *missing* | — | — | — | — | — | — | — | — |",
+		"| small | h3-node | h3 2 sealSession (iron, PBKDF2 ×8192) | *missing* |",
+		"Node not run;",
+		"| Time a request's session adds ≥ 1000× less than h3 2's | ≥ 1,000× | `internal/node Request/small/h3-node` or `httpx Request/small/sealcookie` missing | not measured |",
+		"- Targets: 5 of 10 met;",
+		"and h3 2 adds — (— as much as sealcookie)",
 	} {
-		if got := measured[name]; got != want {
-			t.Errorf("%s:\n got %q\nwant %q", name, got, want)
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
 		}
+	}
+	missing := line(t, md, "- **Missing**")
+	for _, ref := range []string{"`session Encode/small/sealcookie-jsonv2`", "`internal/node Request/none/h3-node`", "`internal/node Open/large/iron-session-node`"} {
+		if !strings.Contains(missing, ref) {
+			t.Errorf("the missing line lacks %s: %s", ref, missing)
+		}
+	}
+	checkTables(t, md)
+
+	// Nothing measured at all: still a report, every row missing.
+	empty := NewData()
+	empty.Passes = 1
+	md = render(empty, testMeta())
+	if !strings.Contains(md, "- Targets: 1 of 10 met") || strings.Contains(md, "## Other benchmarks") {
+		t.Errorf("empty run:\n%s", md)
+	}
+	checkTables(t, md)
+}
+
+func TestTargetStatus(t *testing.T) {
+	// The interval of the per-pass ratios holds the goal: the status says so.
+	d := NewData()
+	d.Passes = 6
+	for pass, ratio := range []float64{1.25, 1.27, 1.35, 1.29, 1.31, 1.2} {
+		text := "pkg: github.com/sealcookie/sealcookie/session\nBenchmarkEncode/small/sealcookie-2 1 " + strconv.FormatFloat(1000*ratio, 'f', 1, 64) + " ns/op\n" +
+			"pkg: github.com/sealcookie/sealcookie/internal/bench\nBenchmarkSeal/small/limit-json-2 1 1000 ns/op\n"
+		if err := d.Add(pass+1, strings.NewReader(text), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "| Seal (struct → cookie) ≤ 1.3× the full limit (JSON + AEAD + base64url) | ≤ 1.30× | 1.28× [1.20×, 1.35×] (1.28 µs vs 1.00 µs) | met (the interval holds the goal) |"
+	if got := line(t, render(d, testMeta()), "| Seal (struct → cookie)"); got != want {
+		t.Error(cmp.Diff(want, got))
 	}
 }
 
-func TestTargetsNotMetAndNotMeasured(t *testing.T) {
-	r := fullRun()
-	var stats []Stat
-	for _, s := range r.Stats {
-		switch {
-		case s.Pkg == pkgHTTPX, s.Pkg == pkgNode:
-			continue // not measured
-		case s.Pkg == pkgSession && strings.HasPrefix(s.Name, "BenchmarkEncode"):
-			s.Ns = 2000 // 2× the full limit: too slow on every seal target
-		}
-		stats = append(stats, s)
-	}
-	r.Stats = stats
-	r.Wall = 11 * time.Minute
-	ts := Targets(newIndex(r.Stats), r)
-	want := []string{
-		"**not met**", "**not met**", "**not met**", // seal: limit, JSON, gob
-		"met", "met", "met", // open
-		"not measured", "not measured", // request, h3
-		"met",         // chars
-		"**not met**", // wall time
-	}
-	if diff := cmp.Diff(want, statuses(ts)); diff != "" {
-		t.Errorf("statuses (-want +got):\n%s", diff)
-	}
-	if got := ts[6].Measured; got != "the httpx request and its bare baseline not measured" {
-		t.Errorf("request target measured %q", got)
-	}
-}
-
-// Without session, the struct-level rows of sealed stand in, and say so.
-func TestTargetsFallBackToSealed(t *testing.T) {
-	r := fullRun()
-	var stats []Stat
-	for _, s := range r.Stats {
-		if s.Pkg != pkgSession {
-			stats = append(stats, s)
-		}
-	}
-	stats = append(stats, stat(pkgSealed, "BenchmarkSeal/small/sealcookie-json", 1100))
-	r.Stats = stats
-	ts := Targets(newIndex(r.Stats), r)
-	if got, want := ts[0].Measured, "1.10× (1.10 µs vs 1.00 µs; sealed + encoding/json; session not measured)"; got != want {
-		t.Errorf("seal target measured %q, want %q", got, want)
-	}
-	if got := ts[3].Status; got != unmeasured {
-		t.Errorf("open target %v, want not measured (no open row of ours)", got)
-	}
-	if got, want := ts[8].Measured, "+13 (347 vs 334 chars; sealed; session not measured)"; got != want {
-		t.Errorf("chars target measured %q, want %q", got, want)
-	}
-}
-
-func TestWriteMarkdownFull(t *testing.T) {
+func TestWriteSVG(t *testing.T) {
+	d := sixPasses(t, "go.txt", "node.txt") // no JSONv2 run: its bar is missing
 	var b bytes.Buffer
-	r := fullRun()
-	r.Args = []string{"-passes=5"}
-	for i, st := range r.Stats {
-		if st.Name == "BenchmarkRoundtrip/small/limit-json" {
-			r.Stats[i].Samples = 4 // one pass did not measure it
+	WriteSVG(&b, d, testMeta())
+	var bars, missing int
+	dec := xml.NewDecoder(&b)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if tok.Name.Local == "title" {
+				bars++
+			}
+		case xml.CharData:
+			if string(tok) == "missing" {
+				missing++
+			}
 		}
 	}
-	if err := WriteMarkdown(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	md := b.String()
-	for _, want := range []string{
-		"Generated by `make bench`, which runs `go run ./internal/benchreport -passes=5`; do not edit by hand.",
-		"**Machine:** Test CPU, 2 cores; go1.24.0 linux/amd64; Node v20.20.2 (h3 2.0.8, h3 1.15.11, iron-session 8.0.4); 2026-11-22 15:00 UTC; 5 passes, 3m00s in all.",
-		"Targets: 10 of 10 met (table below).",
-		"![Per-request session cost by scheme, log scale](benchmarks.svg)",
-		// seal row of session: 1.2 µs ÷ 0.8 µs limit, ÷ 1 µs full limit; peers 3.5/1.2, 9/1.2, h3 6.5 ms/1.2 µs
-		"| small | **sealcookie** | session: struct → cookie value (Manager.Encode) | 1.20 µs | ±5% | 1 | — | 1.50× | 1.20× | 2.92× | 7.50× | 283× | 5,417× |",
-		// request row of httpx: added 4 µs; gorilla/sessions adds 36 µs (9×), h3 adds 12.985 ms
-		"| small | **sealcookie** | httpx middleware: read, change, re-seal | 5.00 µs | ±5% | 1 | 347 | 4.00 µs | 1.11× | 1.11× | 9.00× | 3,246× |",
-		"| none | **untouched** | httpx middleware, route that never touches the session | 1.00 µs |",
-		"| small | bare | httpx's baseline: the handler without the middleware, cookie ignored | 1.00 µs | ±5% | 1 | — | — | — | — | — | — |",
-		"| cookie | Write/340B | 505 ns |",
-		"| small | limit-json | encoding/json + XChaCha20-Poly1305 + base64url, struct (the full limit) | 3.60 µs | ±5% (4 of 5) | 1 | 334 | 1.00× |",
-		"benchstat was not on PATH",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q", want)
-		}
-	}
-	// session's request paths have rows of their own, apart from its value rows.
-	for _, want := range []string{
-		"| small | **sealcookie-request** | session: request with the cookie → struct (Get: cookie parse, open, decode) | 3.30 µs |",
-		"| small | **sealcookie-request** | session: changed session → Set-Cookie header (Get, Update, Save) | 1.90 µs |",
-		"| small | limit-json-request | session's own reference row: limit-json-request | 2.90 µs |",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q", want)
-		}
-	}
-	// sealed's copy of the limit is left out where internal/bench has it.
-	if strings.Contains(md, "sealed's copy of the limit") {
-		t.Error("sealed's duplicate limit row is shown")
-	}
-	for _, bad := range []string{"NaN", "Inf", "Not measured:"} {
-		if strings.Contains(md, bad) {
-			t.Errorf("report contains %q", bad)
-		}
-	}
-}
-
-func TestWriteMarkdownNotMeasured(t *testing.T) {
-	r := fullRun()
-	var stats []Stat
-	for _, s := range r.Stats {
-		if s.Pkg != pkgHTTPX && s.Pkg != pkgNode && s.Pkg != pkgSession && s.Pkg != pkgIron {
-			stats = append(stats, s)
-		}
-	}
-	r.Stats = stats
-	r.Packages = []string{"./sealed", "./httpx", "./internal/bench"}
-	r.NodeTimeMs = 0
-	r.Machine.Node, r.Machine.NodePkgs = "", nil
-	r.Failures = []Failure{{1, "httpx: build failed"}, {2, "httpx: build failed"}, {2, "sealed BenchmarkX: failed"}}
-	r.Notes = []string{"node is not on PATH: the Node peers (h3, iron-session) are not measured."}
-	r.Benchstat = "name  time/op\nX  1µs"
-	var b bytes.Buffer
-	if err := WriteMarkdown(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	md := b.String()
-	for _, want := range []string{
-		"Node not run",
-		"- Not measured: session (struct ↔ cookie) — no benchmarks in the package yet\n",
-		"- Not measured: httpx (full middleware request) — build failed\n",
-		"- Not measured: Node peers (h3 2.0.8, iron-session) — Node did not run (see the notes)\n",
-		"- Not measured: sealed/iron (iron codec, cold and cached) — no benchmarks in the package yet\n",
-		"- Failed: `httpx: build failed` (passes 1, 2)\n",
-		"- Failed: `sealed BenchmarkX: failed` (pass 2)\n",
-		"- node is not on PATH",
-		"The httpx middleware request is not measured in this run; for scale, the full limit's open + change + seal round trip takes 3.60 µs; to the same request, gorilla/sessions adds 36.0 µs.",
-		"| Time a request's session adds ≥ 1000× less than h3 2.0.8's | ≥ 1,000× | the httpx request and its bare baseline and the h3 request and its baseline not measured | not measured |",
-		"```\nname  time/op\nX  1µs\n```",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q", want)
-		}
-	}
-	if n := strings.Count(md, "`httpx: build failed`"); n != 1 {
-		t.Errorf("failure listed %d times, want once", n)
-	}
-	for _, bad := range []string{"| h3-node |", "httpx middleware: read", "NaN"} {
-		if strings.Contains(md, bad) {
-			t.Errorf("report contains %q although it was not measured", bad)
-		}
-	}
-}
-
-func TestBuildChart(t *testing.T) {
-	r := fullRun()
-	c := BuildChart(newIndex(r.Stats), r)
-	var labels []string
-	for _, b := range c.Bars {
-		labels = append(labels, b.Label)
-	}
-	want := []string{
-		"sealcookie httpx: request, added time",
-		"sealcookie session: Decode + Encode",
-		"sealcookie iron ×8192: cached keys, unseal + seal",
-		"limit: JSON + XChaCha20-Poly1305 + b64, round trip",
-		"gorilla/sessions CookieStore: request, added time",
-		"h3 2.0.8: request (useSession + update), added time",
-	}
-	if diff := cmp.Diff(want, labels); diff != "" {
-		t.Errorf("bars (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]float64{4000, 69000}, c.Bars[0].Values); diff != "" {
-		t.Errorf("httpx bar: added time (-want +got):\n%s", diff)
-	}
-	if got := c.Bars[2].Values; got[0] != 5700 || !math.IsNaN(got[1]) {
-		t.Errorf("iron bar values %v, want [5700 NaN]", got)
-	}
-	if got := c.Bars[1].Values[0]; got != 4000 {
-		t.Errorf("session bar %v, want decode + encode = 4000", got)
-	}
-	notes := strings.Join(c.Notes, "\n")
-	for _, want := range []string{"gorilla/securecookie gob: round trip", "iron-session 8.0.4: unseal + seal"} {
-		if !strings.Contains(notes, want) {
-			t.Errorf("notes %q do not list %q as not measured", notes, want)
-		}
+	// One bar per payload for each scheme, but the two JSONv2 ones.
+	if want := 2*len(chartBars) - 2; bars != want || missing != 2 {
+		t.Errorf("%d bars and %d missing, want %d and 2", bars, missing, want)
 	}
 }
