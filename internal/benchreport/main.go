@@ -29,7 +29,7 @@ import (
 // package that does not exist is skipped with a note, and a row the report
 // expects but no command printed is shown as missing.
 var suite = []goRun{
-	{"go", nil, ".", []string{"./sealed", "./sealed/iron", "./cookie", "./session", "./httpx", "./internal/bench", "./session/gorilla"}},
+	{"go", nil, ".", []string{"./sealed", "./sealed/iron", "./cookie", "./session", "./httpx", "./internal/bench", "./session/gorilla", "./session/h3"}},
 	// session's codec over encoding/json/v2 only builds with GOEXPERIMENT=jsonv2,
 	// where encoding/json runs on the v2 engine too: only its rows are selected.
 	{"go-jsonv2", []string{"GOEXPERIMENT=jsonv2"}, "^Benchmark(Encode|Decode)$/^(small|large)$/^sealcookie-jsonv2$", []string{"./session"}},
