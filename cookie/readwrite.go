@@ -26,12 +26,10 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	if len(cookies) == 0 {
 		return "", 0, ErrNoCookie
 	}
-	r := request(cookies)
-	cs := r.CookiesNamed(s.name)
-	if len(cs) == 0 || cs[0].Value == "" {
+	v, ok := first(cookies, s.name)
+	if !ok || v == "" {
 		return "", 0, ErrNoCookie
 	}
-	v := cs[0].Value
 	if !strings.HasPrefix(v, chunkedPrefix) {
 		if len(v) > ChunkSize {
 			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(v), ChunkSize)
@@ -42,30 +40,33 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	if !ok {
 		return "", 0, fmt.Errorf("%w: cookie %s: chunk count is not a decimal in [1, %d]", ErrChunks, s.name, s.attrs.MaxChunks)
 	}
-	v, err = s.readChunks(r, n)
+	v, err = s.readChunks(cookies, n)
 	if err != nil {
 		return "", 0, err
 	}
 	return v, n, nil
 }
 
-// readChunks reassembles name.1 … name.n from one pass over r's cookies.
-func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
+// readChunks reassembles name.1 … name.n from one pass over the cookies.
+func (s *Spec) readChunks(cookies []string, n int) (string, error) {
 	var parts [MaxChunksLimit + 1]string
 	var seen uint64 // bit i-1: name.i seen
-	for _, c := range r.Cookies() {
-		i, ok := s.chunkIndex(c.Name)
-		if !ok {
-			continue
+	beyond := ""    // a chunk name past n, if any
+	scan(cookies, func(name, value string) bool {
+		i, ok := s.chunkIndex(name)
+		switch {
+		case !ok:
+		case i > n:
+			beyond = name
+			return false
+		case seen&bit(i) == 0: // first occurrence wins
+			seen |= bit(i)
+			parts[i] = value
 		}
-		if i > n {
-			return "", fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, c.Name)
-		}
-		if seen&bit(i) != 0 {
-			continue // first occurrence wins
-		}
-		seen |= bit(i)
-		parts[i] = c.Value
+		return true
+	})
+	if beyond != "" {
+		return "", fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, beyond)
 	}
 	total := 0
 	for i := 1; i <= n; i++ {
@@ -89,11 +90,6 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 		b.WriteString(parts[i])
 	}
 	return b.String(), nil
-}
-
-// request wraps Cookie header lines for net/http's cookie parser.
-func request(cookies []string) *http.Request {
-	return &http.Request{Header: http.Header{"Cookie": cookies}}
 }
 
 // Write adds to h the Set-Cookie lines that store value: one cookie when it
@@ -265,11 +261,12 @@ func (s *Spec) requestChunks(cookies []string) uint64 {
 		return 0
 	}
 	var present uint64
-	for _, c := range request(cookies).Cookies() {
-		if i, ok := s.chunkIndex(c.Name); ok {
+	scan(cookies, func(name, _ string) bool {
+		if i, ok := s.chunkIndex(name); ok {
 			present |= bit(i)
 		}
-	}
+		return true
+	})
 	return present
 }
 
