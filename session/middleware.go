@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -64,11 +65,16 @@ func (m *Manager[T]) Middleware(next http.Handler) http.Handler {
 		}
 		w := &writer[T]{rw: rw, vary: vary}
 		w.st = reqState[T]{Context: r.Context(), m: m, r: &w.req}
-		w.req = *r.WithContext(&w.st)
+		setContext(&w.req, r, &w.st)
 		next.ServeHTTP(w, &w.req)
 		w.finish()
 	})
 }
+
+// setContext sets *dst to r with ctx as its context. Outside the generic
+// function, the compiler sees that WithContext's copy does not escape and
+// keeps it off the heap: an untouched route costs the writer alone.
+func setContext(dst, r *http.Request, ctx context.Context) { *dst = *r.WithContext(ctx) }
 
 // writer commits the session before the first byte of the response. It holds
 // the per-request cache and the attached request too, so that a request
