@@ -67,6 +67,16 @@ BENCH_PASSES ?= 6
 bench: ## BENCHMARKS.md + benchmarks.svg: ours vs limits and peers (Go + Node), BENCH_PASSES alternating passes
 	@if command -v node >/dev/null && [ ! -d internal/node/node_modules ]; then npm ci --prefix internal/node --no-audit --no-fund; fi
 	$(GO) -C internal/benchreport run . -root ../.. -go=$(GO) -passes=$(BENCH_PASSES)
+	@$(MAKE) --no-print-directory e2e
+
+E2E_DURATION ?= 10s
+E2E_ROUNDS   ?= 3
+E2E_CONNS    ?= 8
+
+.PHONY: e2e
+e2e: ## the same session route on real servers (sealcookie, securecookie, gorilla/sessions, h3, iron-session): BENCHMARKS.md's end-to-end section
+	@if command -v node >/dev/null && [ ! -d internal/node/node_modules ]; then npm ci --prefix internal/node --no-audit --no-fund; fi
+	$(GO) run ./internal/loadrace -duration $(E2E_DURATION) -rounds $(E2E_ROUNDS) -conns $(E2E_CONNS) -benchmarks BENCHMARKS.md
 
 .PHONY: bench-go
 bench-go: ## one quick pass of every Go benchmark, with allocations, printed only
