@@ -61,6 +61,7 @@ func run(args []string) error {
 	benchtime := fl.String("benchtime", "200ms", "go test -benchtime of each benchmark in each pass")
 	passes := fl.Int("passes", 6, "alternating passes (Go, then Node); 6 is the fewest with a 95% interval")
 	budget := fl.Duration("budget", 9*time.Minute, "time limit: no pass starts that would not end within it")
+	also := fl.String("also-toolchain", "", "a second Go toolchain (GOTOOLCHAIN value, e.g. go1.27.3) whose Go suites every pass also runs; the report gives its summary and targets too")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +71,7 @@ func run(args []string) error {
 	m := &Meta{Command: "go run .", Benchtime: *benchtime, Cores: runtime.NumCPU(), Payloads: map[string]string{small: "?", large: "?"},
 		Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, Date: time.Now().UTC(), LoadStart: loadAverage()}
 	fl.Visit(func(f *flag.Flag) { m.Command += " -" + f.Name + "=" + f.Value.String() })
+	m.Also = *also
 	raw := filepath.Join(*root, "internal", "benchreport", "raw") // git-ignored, ours alone
 	if err := errors.Join(os.RemoveAll(raw), os.MkdirAll(raw, 0o755)); err != nil {
 		return err
@@ -88,14 +90,14 @@ func run(args []string) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), *budget)
 	defer cancel()
-	d := NewData()
+	d, d2 := NewData(), NewData()
 	for pass, last := 1, time.Duration(0); pass <= *passes; pass++ {
 		if time.Since(start)+last > *budget {
 			m.note(fmt.Sprintf("Stopped after %d of %d passes: another would not have ended within the %s budget.", pass-1, *passes, *budget))
 			break
 		}
 		t0 := time.Now()
-		d.Passes, m.Passes = pass, pass
+		d.Passes, d2.Passes, m.Passes = pass, pass, pass
 		for _, g := range suite {
 			pkgs := slices.DeleteFunc(slices.Clone(g.pkgs), func(p string) bool {
 				_, err := os.Stat(filepath.Join(*root, p))
@@ -108,10 +110,13 @@ func run(args []string) error {
 				continue
 			}
 			args := append([]string{"test", "-p", "1", "-run", "^$", "-bench", g.bench, "-benchmem", "-count", "1", "-benchtime", *benchtime, "-timeout", "6m"}, pkgs...)
-			measure(ctx, d, m, pass, raw, g.file, *root, g.env, *goCmd, args...)
+			measure(ctx, []*Data{d}, m, pass, raw, g.file, *root, g.env, *goCmd, args...)
+			if *also != "" {
+				measure(ctx, []*Data{d2}, m, pass, raw, g.file+"-"+*also, *root, append(slices.Clone(g.env), "GOTOOLCHAIN="+*also), *goCmd, args...)
+			}
 		}
 		if node {
-			measure(ctx, d, m, pass, raw, "node", filepath.Join(*root, nodeDir), nil, "node", "bench.mjs", "--time-ms", nodeTimeMs)
+			measure(ctx, []*Data{d, d2}, m, pass, raw, "node", filepath.Join(*root, nodeDir), nil, "node", "bench.mjs", "--time-ms", nodeTimeMs)
 			m.NodeMs = nodeTimeMs
 		}
 		last = time.Since(t0)
@@ -121,15 +126,29 @@ func run(args []string) error {
 
 	var md, svg bytes.Buffer
 	WriteMarkdown(&md, d, m)
+	if *also != "" {
+		WriteToolchain(&md, d2, m, *also)
+	}
+	// The end-to-end section (make e2e, internal/loadrace) is kept as it was.
+	if old, err := os.ReadFile(filepath.Join(*root, "BENCHMARKS.md")); err == nil {
+		if i, j := bytes.Index(old, []byte(e2eBegin)), bytes.Index(old, []byte(e2eEnd)); i >= 0 && j > i {
+			md.WriteString("\n")
+			md.Write(old[i : j+len(e2eEnd)])
+			md.WriteString("\n")
+		}
+	}
 	WriteSVG(&svg, d, m)
 	return errors.Join(os.WriteFile(filepath.Join(*root, "BENCHMARKS.md"), md.Bytes(), 0o644),
 		os.WriteFile(filepath.Join(*root, "benchmarks.svg"), svg.Bytes(), 0o644))
 }
 
+// The markers of BENCHMARKS.md's end-to-end section, which make e2e writes.
+const e2eBegin, e2eEnd = "<!-- loadrace:begin -->", "<!-- loadrace:end -->"
+
 // measure runs one command of a pass in dir, keeps its output in
-// raw/<file>-<pass>.txt and adds its results to d. A failure is a note in
+// raw/<file>-<pass>.txt and adds its results to each of ds. A failure is a note in
 // the report: the command's other results still count.
-func measure(ctx context.Context, d *Data, m *Meta, pass int, raw, file, dir string, env []string, name string, args ...string) {
+func measure(ctx context.Context, ds []*Data, m *Meta, pass int, raw, file, dir string, env []string, name string, args ...string) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	var out, errOut bytes.Buffer
@@ -140,7 +159,10 @@ func measure(ctx context.Context, d *Data, m *Meta, pass int, raw, file, dir str
 		})
 		m.note(fmt.Sprintf("The `%s` command failed (%v) in some pass; see `raw/%s-*.txt`: %s", file, err, file, strings.Join(why[:min(len(why), 4)], "; ")))
 	}
-	err := errors.Join(os.WriteFile(filepath.Join(raw, fmt.Sprintf("%s-%d.txt", file, pass)), out.Bytes(), 0o644), d.Add(pass, bytes.NewReader(out.Bytes()), file))
+	err := os.WriteFile(filepath.Join(raw, fmt.Sprintf("%s-%d.txt", file, pass)), out.Bytes(), 0o644)
+	for _, d := range ds {
+		err = errors.Join(err, d.Add(pass, bytes.NewReader(out.Bytes()), file))
+	}
 	if err != nil {
 		m.note(fmt.Sprintf("Reading the `%s` output failed: %v", file, err))
 	}

@@ -12,6 +12,7 @@ import (
 // Meta is what the report says about the run itself.
 type Meta struct {
 	Command, Benchtime, Go, LoadStart, LoadEnd string
+	Also                                       string // a second toolchain the Go suites also ran on, or ""
 	NodeMs                                     string // bench.mjs --time-ms, "" when Node did not run
 	Passes, Cores                              int
 	Date                                       time.Time
@@ -56,7 +57,7 @@ func WriteMarkdown(w io.Writer, d *Data, m *Meta) {
 	if len(failed) > 0 {
 		failed[0] = "; not met: " + failed[0]
 	}
-	r.p("- Targets: %d of %d met%s (table below).\n", met, len(targets)+2, strings.Join(failed, "; "))
+	r.p("- Targets: %d of %d met%s (table below).\n", met, len(targets)+5, strings.Join(failed, "; "))
 	if len(r.missing) > 0 {
 		r.p("- **Missing** from this run (shown as *missing* below): %s.\n", strings.Join(r.missing, ", "))
 	}
@@ -78,6 +79,20 @@ func WriteMarkdown(w io.Writer, d *Data, m *Meta) {
 		r.p("## Notes and failures\n\n- %s\n\n", strings.Join(m.Notes, "\n- "))
 	}
 	r.method()
+}
+
+// WriteToolchain writes the summary and targets of the same passes' run of
+// the Go suites on a second toolchain (the Node peers are the same runs).
+func WriteToolchain(w io.Writer, d *Data, m *Meta, toolchain string) {
+	r := &report{d: d, m: m, w: io.Discard}
+	r.tables() // marks what is missing
+	var targetsMD strings.Builder
+	r.w = &targetsMD
+	met, _ := r.targets()
+	r.w = w
+	r.p("## On %s\n\nThe Go suites again, in the same passes, built with `GOTOOLCHAIN=%s`: its summary and targets (the Node peers are the same runs).\n\n", toolchain, toolchain)
+	r.summary()
+	r.p("- Targets: %d of %d met.\n\n| target | goal | measured | status |\n| --- | --- | --- | --- |\n%s\n", met, len(targets)+5, targetsMD.String())
 }
 
 // ratio estimates num ÷ den from their per-pass ratios.
@@ -152,6 +167,15 @@ func (r *report) targets() (met int, failed []string) {
 		}
 		row(t.name, goal, measured, ok, e.Lo > t.goal || e.Hi < t.goal, e.ok())
 	}
+	for _, a := range []struct{ ours, bare string }{{sessDecode, "session Decode/%s/limit-json"}, {"session Load/%s/sealcookie", "session Load/%s/limit-json"}} {
+		o, b := r.d.Unit(a.ours, small, "allocs/op"), r.d.Unit(a.bare, small, "allocs/op")
+		row(fmt.Sprintf("`%s`: at most 2 allocations more than its bare counterpart", at(a.ours, small)), "≤ +2 allocs",
+			fmt.Sprintf("+%s (%s vs %s)", fmtCount(o-b), fmtCount(o), fmtCount(b)), o-b <= 2, true, !math.IsNaN(o-b))
+	}
+	untouched := Estimate(r.d.Get("+httpx Request/none/untouched", ""))
+	ua := r.d.Unit("httpx Request/none/untouched", "", "allocs/op") - r.d.Unit("httpx Request/none/bare", "", "allocs/op")
+	row("A route that never touches the session: the middleware adds ≤ 150 ns and ≤ 1 allocation", "≤ 150 ns, ≤ 1 alloc",
+		fmt.Sprintf("%s, +%s allocs", fmtEst(untouched, fmtNs, false), fmtCount(ua)), untouched.Center <= 150 && ua <= 1, untouched.Lo > 150 || untouched.Hi < 150, untouched.ok() && !math.IsNaN(ua))
 	ours, lim := r.d.Unit(sessEncode, small, "chars"), r.d.Unit("internal/bench Seal/%s/limit", small, "chars")
 	row(fmt.Sprintf("Cookie length ≤ the bare AEAD + base64url value + %d characters", goalExtraChars), fmt.Sprintf("≤ +%d chars", goalExtraChars),
 		fmt.Sprintf("+%s (%s vs %s chars)", fmtCount(ours-lim), fmtCount(ours), fmtCount(lim)), ours-lim <= goalExtraChars, true, !math.IsNaN(ours-lim))
@@ -196,6 +220,9 @@ func (r *report) method() {
 		r.m.Passes, ranks(r.m.Passes).Lo, ranks(r.m.Passes).Hi)
 	r.p("- Ratios are computed pass by pass, from two benchmarks measured in the same pass, so that what drifts between passes (the machine is shared and noisy) cancels out; a ratio is the median of the per-pass ratios, with their 95%% interval. *× limit* and *× full limit* divide a row by the same operation of the bare XChaCha20-Poly1305 + base64url (bytes) and of encoding/json + XChaCha20-Poly1305 + base64url (struct), same payload. Peer columns divide the peer by the row: above 1× the row is that many times faster. A *—* is a ratio with a side missing.\n")
 	r.p("- Payloads: `testdata/payloads/small.json` (%s bytes) and `large.json` (%s bytes), shared by Go and Node; gorilla/securecookie's default `MaxLength(4096)` is lifted to time the large one at all.\n", r.m.Payloads[small], r.m.Payloads[large])
+	if r.m.Also != "" {
+		r.p("- Every pass also runs the Go suites with `GOTOOLCHAIN=%s` (fetched from the Go module proxy); its figures are in their own section.\n", r.m.Also)
+	}
 	r.p("- Raw output of every pass: `internal/benchreport/raw/` (git-ignored); `benchstat` reads it as it is.\n")
 }
 
