@@ -78,6 +78,10 @@ e2e: ## the same session route on real servers (sealcookie, securecookie, gorill
 	@if command -v node >/dev/null && [ ! -d internal/node/node_modules ]; then npm ci --prefix internal/node --no-audit --no-fund; fi
 	$(GO) run ./internal/loadrace -duration $(E2E_DURATION) -rounds $(E2E_ROUNDS) -conns $(E2E_CONNS) -benchmarks BENCHMARKS.md
 
+.PHONY: instr
+instr: ## instructions per operation (valgrind callgrind) of Decode, Load and Encode beside their bare counterparts: repeatable where wall time is noisy
+	$(GO) run ./internal/instr
+
 .PHONY: bench-go
 bench-go: ## one quick pass of every Go benchmark, with allocations, printed only
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)

@@ -264,6 +264,12 @@ func (s *Spec) chunkIndex(name string) (int, bool) {
 	return i, ok && base == s.name
 }
 
+// isChunk reports whether name is a chunk of this cookie.
+func (s *Spec) isChunk(name string) bool {
+	_, ok := s.chunkIndex(name)
+	return ok
+}
+
 // parseIndex parses a canonical positive decimal no larger than limit (at most
 // two digits since limit ≤ MaxChunksLimit): no sign, no leading zero, no spaces.
 func parseIndex(d string, limit int) (int, bool) {

@@ -52,10 +52,9 @@ func (s *Spec) readChunks(cookies []string, n int) (string, error) {
 	var parts [MaxChunksLimit + 1]string
 	var seen uint64 // bit i-1: name.i seen
 	beyond := ""    // a chunk name past n, if any
-	scan(cookies, func(name, value string) bool {
-		i, ok := s.chunkIndex(name)
+	scan(cookies, s.isChunk, func(name, value string) bool {
+		i, _ := s.chunkIndex(name)
 		switch {
-		case !ok:
 		case i > n:
 			beyond = name
 			return false
@@ -261,10 +260,9 @@ func (s *Spec) requestChunks(cookies []string) uint64 {
 		return 0
 	}
 	var present uint64
-	scan(cookies, func(name, _ string) bool {
-		if i, ok := s.chunkIndex(name); ok {
-			present |= bit(i)
-		}
+	scan(cookies, s.isChunk, func(name, _ string) bool {
+		i, _ := s.chunkIndex(name)
+		present |= bit(i)
 		return true
 	})
 	return present

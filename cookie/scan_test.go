@@ -21,7 +21,7 @@ func netHTTP(lines []string) []pair {
 
 func scanned(lines []string) []pair {
 	var out []pair
-	scan(lines, func(n, v string) bool {
+	scan(lines, func(string) bool { return true }, func(n, v string) bool {
 		out = append(out, pair{n, v})
 		return true
 	})
