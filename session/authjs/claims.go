@@ -1,6 +1,7 @@
 package authjs
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -48,18 +49,16 @@ func isObject(b []byte) bool {
 // raw value of every member of obj, a JSON object that json.Valid accepted,
 // in order (duplicates included, so that the last one wins as in
 // JSON.parse). Keys are unescaped.
-func eachMember(obj []byte, f func(key string, member, val []byte)) {
+func eachMember(obj []byte, f func(key, member, val []byte)) {
 	i := skipSpace(obj, skipSpace(obj, 0)+1)
 	for i < len(obj) && obj[i] != '}' {
 		ks := i
 		i = skipString(obj, i)
-		k := obj[ks+1 : i-1]
-		key := string(k)
-		for _, c := range k {
-			if c == '\\' {
-				json.Unmarshal(obj[ks:i], &key) // valid JSON: cannot fail
-				break
-			}
+		key := obj[ks+1 : i-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			json.Unmarshal(obj[ks:i], &k) // valid JSON: cannot fail
+			key = []byte(k)
 		}
 		i = skipSpace(obj, skipSpace(obj, i)+1) // past ':'
 		vs := i
@@ -148,9 +147,9 @@ func checkClaims(pt []byte, now time.Time) (times, error) {
 		return t, fmt.Errorf("%w: the token's payload is not a JSON object", session.ErrInvalid)
 	}
 	var bad string
-	eachMember(pt, func(k string, _, v []byte) {
+	eachMember(pt, func(k, _, v []byte) {
 		var dst *float64
-		switch k {
+		switch string(k) {
 		case "exp":
 			dst, t.hasExp = &t.exp, true
 		case "iat":
@@ -162,7 +161,7 @@ func checkClaims(pt []byte, now time.Time) (times, error) {
 		}
 		f, err := strconv.ParseFloat(string(v), 64)
 		if err != nil || math.IsInf(f, 0) || !(v[0] == '-' || '0' <= v[0] && v[0] <= '9') {
-			bad = k
+			bad = string(k)
 			return
 		}
 		*dst = f
@@ -205,8 +204,8 @@ func claims(data []byte, iat, exp int64, jti string) ([]byte, error) {
 	}
 	out := make([]byte, 0, len(data)+maxClaimsOverhead)
 	out = append(out, '{')
-	eachMember(data, func(k string, m, _ []byte) {
-		switch k {
+	eachMember(data, func(k, m, _ []byte) {
+		switch string(k) {
 		case "iat", "exp", "jti":
 			return
 		}

@@ -193,11 +193,11 @@ func parseHeader(head string) (header, error) {
 	var alg string
 	var algSet, encSet bool
 	var bad error
-	eachMember(raw, func(k string, _, v []byte) {
+	eachMember(raw, func(k, _, v []byte) {
 		str := func(dst *string) bool {
 			return v[0] == '"' && json.Unmarshal(v, dst) == nil
 		}
-		switch k {
+		switch string(k) {
 		case "alg":
 			algSet = str(&alg)
 		case "enc":
@@ -210,7 +210,7 @@ func parseHeader(head string) (header, error) {
 		case "typ", "cty":
 			var s string
 			if !str(&s) {
-				bad = fmt.Errorf("%w: %s is not a string", sealed.ErrMalformed, k)
+				bad = fmt.Errorf("%w: %s is not a string", sealed.ErrMalformed, string(k))
 			}
 		default:
 			bad = fmt.Errorf("%w: protected header member %.20q is not part of Auth.js's tokens", sealed.ErrMalformed, k)
@@ -320,6 +320,11 @@ func (k *key) tag(dst []byte, aad string, iv, ct []byte) []byte {
 func (k *key) seal(pt []byte) string {
 	var iv [cbcIVLen]byte
 	rand.Read(iv[:]) // never fails since Go 1.24
+	return k.sealWith(k.cbcHead, iv, pt)
+}
+
+// sealWith is seal with the encoded header head and the IV iv.
+func (k *key) sealWith(head string, iv [cbcIVLen]byte, pt []byte) string {
 	p := aes.BlockSize - len(pt)%aes.BlockSize
 	ct := make([]byte, len(pt)+p)
 	copy(ct, pt)
@@ -328,10 +333,10 @@ func (k *key) seal(pt []byte) string {
 	}
 	cipher.NewCBCEncrypter(k.cbcBlock, iv[:]).CryptBlocks(ct, ct)
 	var mac [sha512.Size]byte
-	k.tag(mac[:0], k.cbcHead, iv[:], ct)
+	k.tag(mac[:0], head, iv[:], ct)
 
-	out := make([]byte, 0, tokenLen(len(k.cbcHead), len(ct)))
-	out = append(out, k.cbcHead...)
+	out := make([]byte, 0, tokenLen(len(head), len(ct)))
+	out = append(out, head...)
 	out = append(out, '.', '.')
 	out = b64.AppendEncode(out, iv[:])
 	out = append(out, '.')

@@ -43,7 +43,7 @@ type vector struct {
 	UpdateSetCookie []string        `json:"updateSetCookie"`
 }
 
-func loadVectors(t *testing.T) []vector {
+func loadVectors(t testing.TB) []vector {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "interop", "authjs.json"))
 	if err != nil {
