@@ -25,13 +25,14 @@ func TestChunkName(t *testing.T) {
 		{"__Host-s.2", "__Host-s", 2, true},
 		{"a..1", "a.", 1, true},
 		{"x.1", "x", 1, true},
+		{"name.0", "name", 0, true}, // Auth.js's first chunk
+		{"a.b.0", "a.b", 0, true},
 
 		{"name", "", 0, false},
 		{"", "", 0, false},
 		{".", "", 0, false},
 		{".1", "", 0, false},
 		{"name.", "", 0, false},
-		{"name.0", "", 0, false},
 		{"name.00", "", 0, false},
 		{"name.01", "", 0, false},
 		{"name.+1", "", 0, false},
@@ -70,7 +71,7 @@ func TestChunkName(t *testing.T) {
 
 // chunkNameByStrconv is an independent statement of ChunkName with strconv:
 // the part after the last dot is a decimal that formats back to itself, in
-// [1, MaxChunksLimit], and the part before it is not empty.
+// [0, MaxChunksLimit], and the part before it is not empty.
 func chunkNameByStrconv(name string) (string, int, bool) {
 	dot := strings.LastIndexByte(name, '.')
 	if dot < 1 {
@@ -78,7 +79,7 @@ func chunkNameByStrconv(name string) (string, int, bool) {
 	}
 	d := name[dot+1:]
 	n, err := strconv.Atoi(d)
-	if err != nil || n < 1 || n > cookie.MaxChunksLimit || strconv.Itoa(n) != d {
+	if err != nil || n < 0 || n > cookie.MaxChunksLimit || strconv.Itoa(n) != d {
 		return "", 0, false
 	}
 	return name[:dot], n, true

@@ -101,6 +101,12 @@ type Attributes struct {
 	// [DefaultMaxChunks]; 1 disables chunking (values up to [ChunkSize]).
 	// At most [MaxChunksLimit].
 	MaxChunks int
+
+	// AuthJSChunks names the chunks of a long value as Auth.js (NextAuth)
+	// does: name.0 … name.(N−1), with no cookie of the name itself, instead
+	// of h3's name=__chunked__N plus name.1 … name.N. false means h3's
+	// scheme. Formats whose peer is Auth.js set it (session.Rules).
+	AuthJSChunks bool
 }
 
 // Spec is a validated cookie name with its attributes. It is immutable and
@@ -110,11 +116,15 @@ type Spec struct {
 	attrs       Attributes  // normalised
 	tmpl        http.Cookie // Path, Domain, Secure, HttpOnly, SameSite, Partitioned
 	lastAttrs   atomic.Pointer[renderedAttrs]
-	domain      string   // attrs.Domain lowercased, without a leading dot, for matching
-	chunkPrefix string   // name + "."
-	chunkNames  []string // [0] = name, [i] = name.i for 1 ≤ i ≤ MaxChunksLimit
-	mainValues  []string // [n] = "__chunked__n" for 2 ≤ n ≤ MaxChunks
-	deletions   []string // [i] = Set-Cookie line deleting chunkNames[i], i ≤ MaxChunks
+	domain      string // attrs.Domain lowercased, without a leading dot, for matching
+	chunkPrefix string // name + "."
+	// first is the index of the first chunk: 1 in h3's scheme, 0 in
+	// Auth.js's. Chunks are handled by slot, 1 to MaxChunksLimit: the chunk
+	// of slot k is name.(k−1+first).
+	first      int
+	chunkNames []string // [0] = name, [k] = the chunk of slot k, 1 ≤ k ≤ MaxChunksLimit
+	mainValues []string // [n] = "__chunked__n" for 2 ≤ n ≤ MaxChunks (h3's scheme)
+	deletions  []string // [k] = Set-Cookie line deleting chunkNames[k], k ≤ MaxChunks
 }
 
 // New validates name and a and returns a [Spec]. Every check happens here,
@@ -215,6 +225,10 @@ func New(name string, a Attributes) (*Spec, error) {
 		},
 		domain:      normDomain(a.Domain),
 		chunkPrefix: name + ".",
+		first:       1,
+	}
+	if a.AuthJSChunks {
+		s.first = 0
 	}
 	if err := s.tmpl.Valid(); err != nil {
 		return bad("%v", err) // invalid Path or Domain bytes; net/http names the field
@@ -222,8 +236,8 @@ func New(name string, a Attributes) (*Spec, error) {
 
 	s.chunkNames = make([]string, MaxChunksLimit+1)
 	s.chunkNames[0] = name
-	for i := 1; i <= MaxChunksLimit; i++ {
-		s.chunkNames[i] = s.chunkPrefix + strconv.Itoa(i)
+	for k := 1; k <= MaxChunksLimit; k++ {
+		s.chunkNames[k] = s.chunkPrefix + strconv.Itoa(k-1+s.first)
 	}
 	s.mainValues = make([]string, a.MaxChunks+1)
 	for n := 2; n <= a.MaxChunks; n++ {
@@ -257,11 +271,16 @@ func (s *Spec) deletionLine(i int) string {
 	return c.String()
 }
 
-// chunkIndex reports whether name is a chunk of this cookie (see
-// ChunkName), and returns its index.
+// chunkIndex reports whether name is a chunk of this cookie in its scheme
+// (see ChunkName), and returns its slot: the chunk's index in h3's scheme,
+// the index + 1 in Auth.js's.
 func (s *Spec) chunkIndex(name string) (int, bool) {
 	base, i, ok := ChunkName(name)
-	return i, ok && base == s.name
+	if !ok || base != s.name || i < s.first {
+		return 0, false
+	}
+	k := i - s.first + 1
+	return k, k <= MaxChunksLimit
 }
 
 // isChunk reports whether name is a chunk of this cookie.

@@ -41,6 +41,13 @@
 // may exceed ChunkSize. A value that starts with "__chunked__" is never
 // written, since it would be misread as a chunk count.
 //
+// With [Attributes.AuthJSChunks], chunks are named as Auth.js (NextAuth)
+// names them: a long value is name.0 … name.(N−1) with no cookie of the name
+// itself (a main cookie the request carried is deleted), and [Spec.Read]
+// reads either the main cookie alone or chunks from name.0 up without a gap,
+// never both. Auth.js cuts its chunks at 3936 characters and this package at
+// ChunkSize; either reads the other's.
+//
 // When a value shrinks, [Spec.Write] deletes the chunks that the request
 // carried and the new value no longer needs, and [Spec.Delete] deletes the
 // main cookie and every chunk the request carried. Deletions repeat the

@@ -3,6 +3,7 @@ package cookie
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"net/http"
 	"strings"
 	"time"
@@ -12,19 +13,26 @@ import (
 // (r.Header["Cookie"] for a net/http request; a carrier without net/http
 // passes its Cookie header, or its cookies joined with "; ") and how many
 // chunks it had (0 for a plain cookie). A main value of __chunked__N is
-// reassembled from name.1 … name.N, h3-style. The lines are parsed as
+// reassembled from name.1 … name.N, h3-style; with
+// [Attributes.AuthJSChunks], a request without the main cookie has its
+// value reassembled from name.0 … name.(N−1). The lines are parsed as
 // [http.Request.Cookies] parses them.
 //
 // Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
 // N is not a canonical decimal in [1, MaxChunks] or a chunk is missing, empty,
-// or beyond N; [ErrTooLarge] when a plain value or a chunk is longer than
-// [ChunkSize] (sizes are checked before anything is concatenated).
+// or beyond N (Auth.js's scheme: a chunk missing below the highest one, more
+// than MaxChunks chunks, or chunks beside a main cookie); [ErrTooLarge] when
+// a plain value or a chunk is longer than [ChunkSize] (sizes are checked
+// before anything is concatenated).
 //
 // When a name occurs more than once in the request, the first occurrence wins
 // (see the package documentation).
 func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	if len(cookies) == 0 {
 		return "", 0, ErrNoCookie
+	}
+	if s.first == 0 {
+		return s.readAuthJS(cookies)
 	}
 	v, ok := first(cookies, s.name)
 	if !ok || v == "" {
@@ -40,60 +48,91 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	if !ok {
 		return "", 0, fmt.Errorf("%w: cookie %s: chunk count is not a decimal in [1, %d]", ErrChunks, s.name, s.attrs.MaxChunks)
 	}
-	v, err = s.readChunks(cookies, n)
+	v, _, err = s.readChunks(cookies, n)
 	if err != nil {
 		return "", 0, err
 	}
 	return v, n, nil
 }
 
-// readChunks reassembles name.1 … name.n from one pass over the cookies.
-func (s *Spec) readChunks(cookies []string, n int) (string, error) {
+// readAuthJS is Read in Auth.js's scheme: the main cookie alone, or
+// name.0 … name.(N−1) without it. Auth.js itself joins whatever cookies
+// start with the name, sorted by their last number; this reads only what
+// Auth.js writes, and refuses the rest.
+func (s *Spec) readAuthJS(cookies []string) (string, int, error) {
+	main, _ := first(cookies, s.name)
+	if s.requestChunks(cookies) == 0 {
+		if main == "" {
+			return "", 0, ErrNoCookie
+		}
+		if len(main) > ChunkSize {
+			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(main), ChunkSize)
+		}
+		return main, 0, nil
+	}
+	if main != "" {
+		return "", 0, fmt.Errorf("%w: cookie %s comes both whole and in chunks", ErrChunks, s.name)
+	}
+	return s.readChunks(cookies, s.attrs.MaxChunks)
+}
+
+// readChunks reassembles the chunks of slots 1 … n from one pass over the
+// cookies. In h3's scheme n is the count the main cookie announced, and a
+// chunk beyond it is an error; in Auth.js's, n is MaxChunks, and the count is
+// the highest slot present. It returns the value and the count.
+func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 	var parts [MaxChunksLimit + 1]string
-	var seen uint64 // bit i-1: name.i seen
+	var seen uint64 // bit k-1: slot k seen
 	beyond := ""    // a chunk name past n, if any
 	scan(cookies, s.isChunk, func(name, value string) bool {
-		i, _ := s.chunkIndex(name)
+		k, _ := s.chunkIndex(name)
 		switch {
-		case i > n:
+		case k > n:
 			beyond = name
 			return false
-		case seen&bit(i) == 0: // first occurrence wins
-			seen |= bit(i)
-			parts[i] = value
+		case seen&bit(k) == 0: // first occurrence wins
+			seen |= bit(k)
+			parts[k] = value
 		}
 		return true
 	})
-	if beyond != "" {
-		return "", fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, beyond)
+	switch {
+	case beyond != "" && s.first == 0:
+		return "", 0, fmt.Errorf("%w: cookie %s has more than %d chunks", ErrChunks, s.name, n)
+	case beyond != "":
+		return "", 0, fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, beyond)
+	case s.first == 0:
+		n = bits.Len64(seen)
 	}
 	total := 0
-	for i := 1; i <= n; i++ {
-		switch p := parts[i]; {
-		case seen&bit(i) == 0:
-			return "", fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, i, n)
+	for k := 1; k <= n; k++ {
+		switch p := parts[k]; {
+		case seen&bit(k) == 0:
+			return "", 0, fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, k-1+s.first, n)
 		case p == "":
-			return "", fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, i)
+			return "", 0, fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, k-1+s.first)
 		case len(p) > ChunkSize:
-			return "", fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, i, len(p), ChunkSize)
+			return "", 0, fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, k-1+s.first, len(p), ChunkSize)
 		default:
 			total += len(p)
 		}
 	}
 	if total > s.MaxLen() { // unreachable while n ≤ MaxChunks; kept as the stated cap
-		return "", fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, s.MaxLen())
+		return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, s.MaxLen())
 	}
 	var b strings.Builder
 	b.Grow(total)
-	for i := 1; i <= n; i++ {
-		b.WriteString(parts[i])
+	for k := 1; k <= n; k++ {
+		b.WriteString(parts[k])
 	}
-	return b.String(), nil
+	return b.String(), n, nil
 }
 
 // Write adds to h the Set-Cookie lines that store value: one cookie when it
-// fits in [ChunkSize] characters, else name=__chunked__M plus name.1 … name.M,
-// all with the Spec's attributes.
+// fits in [ChunkSize] characters, else name=__chunked__M plus name.1 … name.M
+// (with [Attributes.AuthJSChunks]: name.0 … name.(M−1), and a deletion of
+// the main cookie if the request carried it), all with the Spec's
+// attributes.
 //
 // expires zero writes no Expires attribute; maxAge 0 writes no Max-Age
 // attribute (maxAge is in seconds; to expire the cookie use [Spec.Delete]).
@@ -135,13 +174,20 @@ func (s *Spec) Write(h http.Header, cookies []string, value string, expires time
 
 	attrs := s.attributes(expires, maxAge)
 	lines := h["Set-Cookie"]
-	if m == 0 {
+	switch {
+	case m == 0:
 		lines = append(lines, setCookieLine(s.name, value, attrs))
-	} else {
-		lines = append(lines, setCookieLine(s.name, s.mainValues[m], attrs))
-		for i := 1; i <= m; i++ {
-			lines = append(lines, setCookieLine(s.chunkNames[i], value[(i-1)*ChunkSize:min(i*ChunkSize, len(value))], attrs))
+	case s.first == 0:
+		// Auth.js's chunks stand alone: a main cookie left beside them
+		// would make the value unreadable.
+		if _, ok := first(cookies, s.name); ok {
+			lines = append(lines, s.deletions[0])
 		}
+	default:
+		lines = append(lines, setCookieLine(s.name, s.mainValues[m], attrs))
+	}
+	for k := 1; k <= m; k++ {
+		lines = append(lines, setCookieLine(s.chunkNames[k], value[(k-1)*ChunkSize:min(k*ChunkSize, len(value))], attrs))
 	}
 	h["Set-Cookie"] = s.appendStaleDeletions(lines, cookies, m)
 	return nil
@@ -194,7 +240,8 @@ func setCookieLine(name, value, attrs string) string {
 }
 
 // Delete adds to h the Set-Cookie lines that expire the cookie and every chunk
-// cookie (name.1 … name.64) the request's Cookie header lines carried. Earlier lines
+// cookie (name.1 … name.64, or name.0 … name.63 in Auth.js's scheme) the
+// request's Cookie header lines carried. Earlier lines
 // for this cookie in h are replaced, as in [Spec.Write].
 func (s *Spec) Delete(h http.Header, cookies []string) {
 	if h == nil {
@@ -233,8 +280,8 @@ var cookieOctets = func() (t [256]bool) {
 	return t
 }()
 
-// appendStaleDeletions appends deletions for every chunk name.i with i > keep
-// that the request's cookies carried (bounded to i ≤ MaxChunksLimit).
+// appendStaleDeletions appends deletions for every chunk of slot k > keep
+// that the request's cookies carried (bounded to k ≤ MaxChunksLimit).
 func (s *Spec) appendStaleDeletions(lines []string, cookies []string, keep int) []string {
 	present := s.requestChunks(cookies)
 	for i := keep + 1; i <= MaxChunksLimit && present>>(i-1) != 0; i++ {
@@ -245,8 +292,8 @@ func (s *Spec) appendStaleDeletions(lines []string, cookies []string, keep int) 
 	return lines
 }
 
-// requestChunks returns the set (see bit) of the chunk indexes name.i
-// (1 ≤ i ≤ MaxChunksLimit) present in the request's cookies.
+// requestChunks returns the set (see bit) of the chunk slots k
+// (1 ≤ k ≤ MaxChunksLimit) present in the request's cookies.
 func (s *Spec) requestChunks(cookies []string) uint64 {
 	// Cheap guard: parse only when some Cookie line mentions "name.".
 	found := false
@@ -268,7 +315,7 @@ func (s *Spec) requestChunks(cookies []string) uint64 {
 	return present
 }
 
-// bit maps a chunk index in [1, MaxChunksLimit] to its bit in a uint64 set.
+// bit maps a chunk slot in [1, MaxChunksLimit] to its bit in a uint64 set.
 func bit(i int) uint64 { return 1 << (i - 1) }
 
 func (s *Spec) deletion(i int) string {

@@ -218,10 +218,10 @@ func (p *Proxy[T]) peek(r *http.Request) *session.Session[T] {
 	return p.m.Load(r.Context(), r.Header["Cookie"], header)
 }
 
-// stripCookies removes the session cookie and its chunks (name.1, name.2, …)
-// from r's Cookie header, keeping the other cookies. The header is rebuilt
-// with net/http only when it holds a session cookie; cookies that net/http
-// cannot parse are dropped then.
+// stripCookies removes the session cookie and its chunks (name.1, name.2, …,
+// and Auth.js's name.0) from r's Cookie header, keeping the other cookies.
+// The header is rebuilt with net/http only when it holds a session cookie;
+// cookies that net/http cannot parse are dropped then.
 func (p *Proxy[T]) stripCookies(r *http.Request) {
 	name := p.m.Name()
 	cookies := r.Cookies()
@@ -244,8 +244,8 @@ func (p *Proxy[T]) stripCookies(r *http.Request) {
 }
 
 // isSessionCookie reports whether c is the session cookie name or one of its
-// chunks, name.N, as package cookie reads and deletes them
-// ([cookie.ChunkName]: N a canonical decimal in [1, cookie.MaxChunksLimit]).
+// chunks, name.N, as package cookie reads and deletes them in either chunk
+// scheme ([cookie.ChunkName]: N a canonical decimal in [0, cookie.MaxChunksLimit]).
 func isSessionCookie(c, name string) bool {
 	if c == name {
 		return true

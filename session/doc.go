@@ -81,9 +81,10 @@
 // The native format (package sealed) is built in. Config.Format plugs in
 // another [Format]: package session/h3 makes a Manager a peer of an h3
 // application (h3 1.x for Nuxt 3 and 4, h3 2.x for Nuxt 5 and Nitro 3), and
-// package session/ironsession of an iron-session application (Next.js). Each
+// package session/ironsession of an iron-session application (Next.js), and
+// package session/authjs of an Auth.js one (NextAuth v5's encrypted token). Each
 // is configured with the application's own password option and lifetimes;
-// values are then iron "Fe26.2" seals, and the library's rules for expiry,
+// values are then iron "Fe26.2" seals (Auth.js's are JWEs), and the library's rules for expiry,
 // sliding, re-sealing and cookie attributes replace the native ones (see
 // [Rules]). A program that uses only the native format links none of iron's
 // crypto. The native format stays the default, and the better choice for

@@ -57,6 +57,11 @@ type Rules struct {
 	// are never chunked, and Config.Cookie.MaxChunks must be 0 or 1.
 	SingleCookie bool
 
+	// AuthJSChunks means the format's other readers name chunks as Auth.js
+	// does (name.0 … name.(N−1)); New sets cookie.Attributes.AuthJSChunks.
+	// false leaves Config.Cookie as it is (h3's chunk names by default).
+	AuthJSChunks bool
+
 	// Peer makes the Manager follow the rules of a JavaScript library that
 	// shares the cookie instead of the native ones: session times are
 	// checked in whole milliseconds with no clock skew, still valid exactly

@@ -220,6 +220,9 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		}
 		attrs.MaxChunks = 1
 	}
+	if rules.AuthJSChunks {
+		attrs.AuthJSChunks = true
+	}
 	spec, err := cookie.New(name, attrs)
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)

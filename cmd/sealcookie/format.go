@@ -12,6 +12,7 @@ import (
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/authjs"
 )
 
 // Formats, as --format names them.
@@ -83,6 +84,14 @@ var formats = []*formatSpec{{
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
 }, {
+	name:     formatAuthJS,
+	aliases:  []string{"auth.js", "next-auth", "nextauth"},
+	cookie:   authjs.CookieName,
+	describe: "authjs (Auth.js session token: JWE, dir + A256CBC-HS512)",
+	peer:     authjsFormat,
+	decode:   (*decoder).authjs,
+	seal:     (*sealer).viaPeerManager,
+}, {
 	name:     formatGorilla,
 	aliases:  []string{"securecookie"},
 	cookie:   "", // chosen by the application
@@ -136,6 +145,7 @@ func describeFormat(format string) string {
 //
 //   - "Fe26.<n>*..." is iron; with a "~<digits>" suffix, iron-session's;
 //   - base64url of "<unix seconds>|<value>|<mac>" is gorilla/securecookie;
+//   - a compact JWE whose header says "alg":"dir" is Auth.js's;
 //   - a value whose native header parses (sealed.Inspect) is native;
 //   - anything else is malformed.
 //
@@ -153,13 +163,16 @@ func detect(v string) (string, error) {
 	case looksGorilla(v):
 		return formatGorilla, nil
 	}
+	if _, _, ok := authjsHeader(v); ok {
+		return formatAuthJS, nil
+	}
 	if _, err := sealed.Inspect(v); err == nil {
 		return formatNative, nil
 	}
 	if len(v) > sealed.MaxLen {
 		return "", fmt.Errorf("%w: %d characters, over the %d of any format", sealed.ErrTooLarge, len(v), sealed.MaxLen)
 	}
-	return "", fmt.Errorf("%w: not native, iron, iron-session or gorilla (try --format)", sealed.ErrMalformed)
+	return "", fmt.Errorf("%w: not native, iron, iron-session, authjs or gorilla (try --format)", sealed.ErrMalformed)
 }
 
 func isDigits(s string) bool {

@@ -42,6 +42,9 @@ func TestParseFormat(t *testing.T) {
 		"iron":           formatIron,
 		"iron-webcrypto": formatIron,
 		"gorilla":        formatGorilla,
+		"authjs":         formatAuthJS,
+		"Auth.js":        formatAuthJS,
+		"next-auth":      formatAuthJS,
 		"securecookie":   formatGorilla,
 	}
 	for s, want := range spellings {
@@ -50,7 +53,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := parseFormat("JWT")
-	if want := `unknown --format "JWT": one of auto, native, h3v2, h3v1, iron, iron-session, gorilla`; err == nil || err.Error() != want {
+	if want := `unknown --format "JWT": one of auto, native, h3v2, h3v1, iron, iron-session, authjs, gorilla`; err == nil || err.Error() != want {
 		t.Errorf("parseFormat(JWT): %v, want %s", err, want)
 	}
 	for _, f := range formats {
@@ -58,7 +61,7 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("format %s: a description and a decoder, and a sealer unless gorilla", f.name)
 		}
 	}
-	names := map[string]string{formatNative: "__Host-session", formatH3v2: "h3", formatH3v1: "h3", formatIronSession: "iron-session", formatIron: "__Host-session", formatGorilla: ""}
+	names := map[string]string{formatNative: "__Host-session", formatH3v2: "h3", formatH3v1: "h3", formatIronSession: "iron-session", formatIron: "__Host-session", formatAuthJS: "__Secure-authjs.session-token", formatGorilla: ""}
 	for f, want := range names {
 		if got := defaultName(f); got != want {
 			t.Errorf("defaultName(%s) = %q, want %q", f, got, want)

@@ -75,20 +75,22 @@ const (
 	pkgGorilla    = "session/gorilla"
 	pkgH3         = "session/h3"
 	pkgIronSess   = "session/ironsession"
+	pkgAuthJS     = "session/authjs"
 	pkgHTTPX      = "httpx"
 	pkgCmd        = "cmd/sealcookie"
 	pkgInternal   = "internal/token"
 	maxSessionAPI = 40 // exported identifiers of package session, methods included
 )
 
-var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgHTTPX, pkgCmd, pkgInternal}
+var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgAuthJS, pkgHTTPX, pkgCmd, pkgInternal}
 
 // legacy sub-packages exist for migration and may use what the core must not.
 func isLegacy(p string) bool { return under(p, pkgGorilla) }
 
 // isPeerFormat reports the plug-in packages of the JavaScript peers' formats,
-// the only library packages that may use the iron seal and its crypto.
-func isPeerFormat(p string) bool { return p == pkgH3 || p == pkgIronSess }
+// the only library packages that may use the iron seal and its crypto
+// (session/authjs needs no iron, but AES-CBC for Auth.js's tokens).
+func isPeerFormat(p string) bool { return p == pkgH3 || p == pkgIronSess || p == pkgAuthJS }
 
 // peerCrypto is what only the peer formats may link: iron's seal and the
 // primitives it needs (PBKDF2-SHA1, AES-CBC).
@@ -153,7 +155,7 @@ func TestImportArrows(t *testing.T) {
 			// beyond what net/http's TLS links): only the peer formats, and
 			// what builds on them (cmd, internal suites), use iron.
 			if peerCrypto(dep) && !netHTTP[dep] && !isPeerFormat(r) && r != pkgIron && !under(r, "cmd") && !under(r, "internal") {
-				deny("iron and its crypto belong to the peer format plug-ins (session/h3, session/ironsession)")
+				deny("iron and its crypto belong to the peer format plug-ins (session/h3, session/ironsession, session/authjs)")
 			}
 			// The core stays free of gob and gorilla; only the opt-in legacy sub-packages may use them.
 			if !isLegacy(r) && !under(r, "cmd") && !under(r, "internal") {
