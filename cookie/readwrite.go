@@ -15,10 +15,17 @@ import (
 // reassembled from name.1 … name.N, h3-style. The lines are parsed as
 // [http.Request.Cookies] parses them.
 //
+// Read accepts what a browser keeps: any cookie whose name and value fit in
+// [BrowserLimit] bytes, though [Spec.Write] writes at most [ChunkSize]
+// characters per cookie. Chunks beyond N (name.N+1, …) are ignored, as h3
+// ignores them: they are left behind when two overlapping responses wrote
+// different chunk counts, and the next [Spec.Write] or [Spec.Delete]
+// deletes them.
+//
 // Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
-// N is not a canonical decimal in [1, MaxChunks] or a chunk is missing, empty,
-// or beyond N; [ErrTooLarge] when a plain value or a chunk is longer than
-// [ChunkSize] (sizes are checked before anything is concatenated).
+// N is not a canonical decimal in [1, MaxChunks] or a chunk within 1..N is
+// missing or empty; [ErrTooLarge] when a cookie's name and value exceed
+// BrowserLimit (sizes are checked before anything is concatenated).
 //
 // When a name occurs more than once in the request, the first occurrence wins
 // (see the package documentation).
@@ -33,8 +40,8 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	}
 	v := cs[0].Value
 	if !strings.HasPrefix(v, chunkedPrefix) {
-		if len(v) > ChunkSize {
-			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(v), ChunkSize)
+		if len(s.name)+len(v) > BrowserLimit {
+			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(v), BrowserLimit-len(s.name))
 		}
 		return v, 0, nil
 	}
@@ -50,16 +57,14 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 }
 
 // readChunks reassembles name.1 … name.n from one pass over r's cookies.
+// Chunks beyond n are stale (an overlapping response wrote more): ignored.
 func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 	var parts [MaxChunksLimit + 1]string
 	var seen uint64 // bit i-1: name.i seen
 	for _, c := range r.Cookies() {
 		i, ok := s.chunkIndex(c.Name)
-		if !ok {
+		if !ok || i > n {
 			continue
-		}
-		if i > n {
-			return "", fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, c.Name)
 		}
 		if seen&bit(i) != 0 {
 			continue // first occurrence wins
@@ -74,14 +79,11 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 			return "", fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, i, n)
 		case p == "":
 			return "", fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, i)
-		case len(p) > ChunkSize:
-			return "", fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, i, len(p), ChunkSize)
+		case len(s.chunkNames[i])+len(p) > BrowserLimit:
+			return "", fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, i, len(p), BrowserLimit-len(s.chunkNames[i]))
 		default:
 			total += len(p)
 		}
-	}
-	if total > s.MaxLen() { // unreachable while n ≤ MaxChunks; kept as the stated cap
-		return "", fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, s.MaxLen())
 	}
 	var b strings.Builder
 	b.Grow(total)
