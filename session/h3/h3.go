@@ -42,6 +42,8 @@
 package h3
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -161,7 +163,45 @@ func New(c Config) (session.Format, error) {
 func (f *format) Rules() session.Rules { return f.rules }
 
 func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
-	return f.ring.Seal(pt, now)
+	return f.ring.Seal(emptyData(pt), now)
+}
+
+// emptyData returns the envelope pt with a null "data" written as h3 writes
+// an empty session, {}: h3's session.update() merges into the data with
+// Object.assign, which throws on null (HTTP 500 on every later update). A
+// nil map or pointer is how Go spells an empty session. Other envelopes,
+// and anything that does not parse as a JSON object, are returned as they
+// are.
+func emptyData(pt []byte) []byte {
+	if !bytes.Contains(pt, []byte("null")) {
+		return pt // the common case: nothing to look for
+	}
+	dec := json.NewDecoder(bytes.NewReader(pt))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return pt
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return pt
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return pt
+		}
+		if key != "data" {
+			continue
+		}
+		if string(v) != "null" {
+			return pt
+		}
+		end := int(dec.InputOffset()) // just past the value
+		out := make([]byte, 0, len(pt))
+		out = append(out, pt[:end-len("null")]...)
+		out = append(out, "{}"...)
+		return append(out, pt[end:]...)
+	}
+	return pt
 }
 
 func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
