@@ -145,7 +145,12 @@ async function runH3(job) {
   const probe = { fresh: false };
   const cfg = h3Config(job, probe);
   const name = cfg.name || "h3";
-  const handle = async (event) => {
+  const handle = (event) =>
+    handleH3(event).catch((e) => {
+      probe.thrown = String(e?.message || e); // h3 answers 500 without the message
+      throw e;
+    });
+  const handleH3 = async (event) => {
     const api = lib === "h3v2" ? h3 : h3v1;
     let session;
     if (job.op === "read") {
@@ -175,7 +180,7 @@ async function runH3(job) {
   const res = await fetchApp(new Request("http://localhost/", { method: "POST", headers: job.headers || {} }));
   const body = await res.json();
   const out = { ok: res.status === 200, status: res.status, setCookie: res.headers.getSetCookie() };
-  if (res.status !== 200) return { ...out, error: body?.message || `HTTP ${res.status}` };
+  if (res.status !== 200) return { ...out, error: probe.thrown || body?.message || `HTTP ${res.status}` };
   return { ...out, ...body };
 }
 
@@ -230,20 +235,26 @@ async function runNuxtAuthUtils(job) {
   const app = nh3.createApp();
   app.use(
     "/",
-    nh3.eventHandler(async (event) => {
-      let body;
-      if (job.op === "read") body = await getRoute(event);
-      else if (job.op === "clear") body = await deleteRoute(event);
-      else if (job.op === "update") body = await utils.setUserSession(event, job.data || {});
-      else body = await utils.replaceUserSession(event, job.data || {});
-      const s = event.context.sessions?.[name];
-      return { session: s ? plain({ id: s.id, createdAt: s.createdAt, data: s.data }) : null, body: plain(body), fresh: probe.fresh };
-    }),
+    nh3.eventHandler((event) =>
+      handleNuxt(event).catch((e) => {
+        probe.thrown = String(e?.message || e); // h3 answers 500 without the message
+        throw e;
+      }),
+    ),
   );
+  const handleNuxt = async (event) => {
+    let body;
+    if (job.op === "read") body = await getRoute(event);
+    else if (job.op === "clear") body = await deleteRoute(event);
+    else if (job.op === "update") body = await utils.setUserSession(event, job.data || {});
+    else body = await utils.replaceUserSession(event, job.data || {});
+    const s = event.context.sessions?.[name];
+    return { session: s ? plain({ id: s.id, createdAt: s.createdAt, data: s.data }) : null, body: plain(body), fresh: probe.fresh };
+  };
   const res = await nh3.toWebHandler(app)(new Request("http://localhost/", { method: "POST", headers: job.headers || {} }));
   const body = await res.json();
   const out = { ok: res.status === 200, status: res.status, setCookie: res.headers.getSetCookie() };
-  if (res.status !== 200) return { ...out, error: body?.message || `HTTP ${res.status}` };
+  if (res.status !== 200) return { ...out, error: probe.thrown || body?.message || `HTTP ${res.status}` };
   return { ...out, ...body };
 }
 
