@@ -29,9 +29,39 @@
 //     createdAt + MaxAge and lastSeenAt + IdleTimeout.
 //   - The cookie is Config.Name ("h3" by default) and the session header
 //     x-<lowercased name>-session unless session.Config says otherwise.
+//   - An empty session (data that encodes as null: a nil map or pointer) is
+//     sealed as h3 seals one, "data":{}; h3's update() fails on null. Nulls
+//     inside the data are sealed as they are, and h3 keeps them.
+//   - A read accepts any cookie a browser keeps (name and value within 4096
+//     bytes), such as the values up to about 4,090 characters h3 1.x writes.
+//     A save writes at most 4000 characters per cookie, so with Version 1
+//     (one cookie, never chunked) Update refuses a session that seals
+//     longer; h3 1.x writes any length, and browsers drop a cookie past
+//     4096 bytes.
+//   - Chunks past the count (left when two overlapping requests wrote
+//     different counts) are ignored, as h3 2.x ignores them, and the next
+//     save deletes every one the request carried.
 //
 // As in the native format, a new session that is never changed writes no
 // cookie (h3's useSession writes one at once; its getSession does not).
+//
+// # Differences that remain
+//
+//   - h3 1.x writes no SameSite attribute; this format writes SameSite=Lax
+//     unless session.Config.Cookie.OmitSameSite asks for h3 1.x's exact
+//     attributes (weaker: see package cookie). nuxt-auth-utils sets Lax.
+//   - With neither MaxAge nor IdleTimeout, h3 seals with no expiration and
+//     a session never ends, on either side; set MaxAge on both sides (a
+//     reader's MaxAge counts from createdAt, so it also ends the sessions
+//     such a writer sealed).
+//
+// # Nuxt and nuxt-auth-utils
+//
+// Nuxt 3 and 4 run h3 1.x (Version 1); Nuxt 5 runs h3 2.x (Version 2).
+// nuxt-auth-utils (useUserSession) keeps its session with h3 1.x's
+// useSession under the name "nuxt-session", the password of
+// NUXT_SESSION_PASSWORD, runtimeConfig.session's maxAge (none by default)
+// and SameSite=Lax; its data is {user, secure, …}. See the example of New.
 //
 // Every seal costs h3 one or two PBKDF2-SHA1 derivations (8192 iterations in
 // h3 2.x). This package caches the keys of seals that verified, so a client
