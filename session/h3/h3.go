@@ -203,8 +203,8 @@ func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
 // and anything that does not parse as a JSON object, are returned as they
 // are.
 func emptyData(pt []byte) []byte {
-	if !bytes.Contains(pt, []byte("null")) {
-		return pt // the common case: nothing to look for
+	if !nullMember(pt) {
+		return pt // the common case: no "data": null anywhere, nothing to parse
 	}
 	dec := json.NewDecoder(bytes.NewReader(pt))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
@@ -246,6 +246,32 @@ func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool,
 }
 
 func (f *format) SealedLen(n int) int { return f.ring.SealedLen(n) }
+
+// nullMember reports whether pt has a member "data" whose value is null at
+// any depth, without allocating: only then can the top-level one be null.
+func nullMember(pt []byte) bool {
+	const key = `"data"`
+	for i := 0; ; {
+		j := bytes.Index(pt[i:], []byte(key))
+		if j < 0 {
+			return false
+		}
+		k := skipSpace(pt, i+j+len(key))
+		if k < len(pt) && pt[k] == ':' && bytes.HasPrefix(pt[skipSpace(pt, k+1):], []byte("null")) {
+			return true
+		}
+		i += j + 1
+	}
+}
+
+// skipSpace returns the index of the first byte of pt at or after i that is
+// not JSON whitespace.
+func skipSpace(pt []byte, i int) int {
+	for i < len(pt) && (pt[i] == ' ' || pt[i] == '\t' || pt[i] == '\n' || pt[i] == '\r') {
+		i++
+	}
+	return i
+}
 
 // headerName is h3's default session header: x-<lowercased name>-session.
 func headerName(name string) string {

@@ -176,3 +176,59 @@ func TestReadsWhatBrowsersKeep(t *testing.T) {
 		t.Errorf("a %d-character value in the session header was not read: %v", len(fits), f.log.Take())
 	}
 }
+
+// BenchmarkSealEmptyData measures what writing h3's empty shape costs a seal:
+// an envelope without a "data" member holding null is only searched (nulls
+// elsewhere included); one with "data":null is also walked and rewritten.
+func BenchmarkSealEmptyData(b *testing.B) {
+	f := newFormat(b, h3.Config{Version: 1, MaxAge: -1})
+	for _, tc := range []struct{ name, pt string }{
+		{"no-null", `{"id":"5141e7c0-ef55-4cd9-956c-ed71d9761896","createdAt":1768471200000,"data":{"user":{"id":42,"name":"Ada Lovelace"},"theme":"dark"}}`},
+		{"data-null", `{"id":"5141e7c0-ef55-4cd9-956c-ed71d9761896","createdAt":1768471200000,"data":null}`},
+		{"null-inside", `{"id":"5141e7c0-ef55-4cd9-956c-ed71d9761896","createdAt":1768471200000,"data":{"user":{"id":42,"name":"Ada Lovelace"},"cart":null}}`},
+		{"nested-data-null", `{"id":"5141e7c0-ef55-4cd9-956c-ed71d9761896","createdAt":1768471200000,"data":{"user":{"id":42},"data":null}}`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			pt := []byte(tc.pt)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.Seal(pt, "h3", time.Time{}, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestEmptyDataShapes: only a top-level "data": null becomes {}, however the
+// encoder spaced it; a nested one, and envelopes that do not parse, stay.
+func TestEmptyDataShapes(t *testing.T) {
+	k := mustKeyring(t, func() iron.Config {
+		c, err := iron.H3V1Config(plainPw(ironPw1), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}())
+	f := newFormat(t, h3.Config{Version: 1, MaxAge: -1})
+	for _, tc := range []struct{ in, want string }{
+		{`{"id":"x","createdAt":1,"data":null}`, `{"id":"x","createdAt":1,"data":{}}`},
+		{`{"id":"x", "data" : null, "createdAt":1}`, `{"id":"x", "data" : {}, "createdAt":1}`},
+		{"{\n \"data\":\tnull\n}", "{\n \"data\":\t{}\n}"},
+		{`{"id":"x","createdAt":1,"data":{"data":null}}`, `{"id":"x","createdAt":1,"data":{"data":null}}`},
+		{`{"id":"x","createdAt":1,"data":{"k":"\"data\":null"}}`, `{"id":"x","createdAt":1,"data":{"k":"\"data\":null"}}`},
+		{`{"id":"x","createdAt":1,"data":{"a":[null]},"other":{"data":null}}`, `{"id":"x","createdAt":1,"data":{"a":[null]},"other":{"data":null}}`},
+		{`{"id":"x","data":nul`, `{"id":"x","data":nul`},
+		{`["data",null]`, `["data",null]`},
+		{`null`, `null`},
+	} {
+		v, err := f.Seal([]byte(tc.in), "h3", time.Time{}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt, _, err := k.Unseal(v, t0)
+		if err != nil || string(pt) != tc.want {
+			t.Errorf("Seal(%q) sealed %q, %v; want %q", tc.in, pt, err, tc.want)
+		}
+	}
+}
