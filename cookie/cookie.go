@@ -93,7 +93,7 @@ type Attributes struct {
 	// cross-site POST) but None in Firefox and Safari, where the session
 	// cookie then travels on cross-site requests and only CSRF defences of
 	// the application's own (http.CrossOriginProtection) stop forged ones.
-	// SameSite must then be 0.
+	// SameSite must then be 0 or http.SameSiteDefaultMode.
 	OmitSameSite bool
 
 	// Partitioned sets the CHIPS attribute (storage partitioned by top-level
