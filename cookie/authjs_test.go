@@ -78,8 +78,9 @@ func TestAuthJSRead(t *testing.T) {
 		{"no first chunk", "s.1=ab", "", 0, cookie.ErrChunks},
 		{"empty chunk", "s.0=; s.1=cd", "", 0, cookie.ErrChunks},
 		{"more than MaxChunks", "s.0=a; s.1=b; s.2=c; s.3=d; s.4=e; s.5=f; s.6=g; s.7=h; s.8=i", "", 0, cookie.ErrChunks},
-		{"chunk too long", "s.0=" + value(cookie.ChunkSize+1), "", 0, cookie.ErrTooLarge},
-		{"plain too long", "s=" + value(cookie.ChunkSize+1), "", 0, cookie.ErrTooLarge},
+		{"chunk too long for a browser", "s.0=" + value(cookie.BrowserLimit-len("s.0")+1), "", 0, cookie.ErrTooLarge},
+		{"chunk a browser keeps", "s.0=" + value(cookie.BrowserLimit-len("s.0")), value(cookie.BrowserLimit - len("s.0")), 1, nil},
+		{"plain too long for a browser", "s=" + value(cookie.BrowserLimit), "", 0, cookie.ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustNew(t, n, cookie.Attributes{AuthJSChunks: true})

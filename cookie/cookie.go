@@ -12,8 +12,15 @@ import (
 
 const (
 	// ChunkSize is the longest cookie value, in characters, that one cookie
-	// carries: h3's chunk size. Longer values are split into chunks of this size.
+	// carries when [Spec.Write] writes it: h3's chunk size. Longer values are
+	// split into chunks of this size.
 	ChunkSize = 4000
+
+	// BrowserLimit is the most bytes browsers keep for one cookie's name and
+	// value together (RFC 6265bis; Chrome, Firefox and Safari). [Spec.Read]
+	// accepts any cookie within it, since other writers (h3 1.x,
+	// iron-session) fill single cookies past ChunkSize.
+	BrowserLimit = 4096
 
 	// DefaultMaxChunks is the chunk cap used when [Attributes.MaxChunks] is 0,
 	// so the longest value is ChunkSize*DefaultMaxChunks = 32000 characters.
@@ -28,9 +35,9 @@ const (
 	// name=__chunked__N, then name.1 … name.N.
 	chunkedPrefix = "__chunked__"
 
-	// maxNameLen keeps name.NN=<ChunkSize characters> within the 4096 bytes that
-	// browsers allow for a cookie's name and value together.
-	maxNameLen = 4096 - ChunkSize - len(".64=")
+	// maxNameLen keeps name.NN=<ChunkSize characters> within the
+	// BrowserLimit bytes that browsers allow for a cookie's name and value.
+	maxNameLen = BrowserLimit - ChunkSize - len(".64=")
 
 	// maxAttrLen is the longest Path or Domain browsers honour (RFC 6265bis
 	// ignores longer attribute values, which would silently change the scope).
@@ -48,8 +55,8 @@ var (
 	ErrChunks = errors.New("cookie: malformed chunked cookie")
 
 	// ErrTooLarge reports a value over the limit: on Write, longer than
-	// [Spec.MaxLen]; on Read, a chunk longer than [ChunkSize] or a total
-	// longer than MaxLen.
+	// [Spec.MaxLen]; on Read, a cookie whose name and value together exceed
+	// [BrowserLimit] bytes (no browser would have kept it).
 	ErrTooLarge = errors.New("cookie: value too large")
 
 	// ErrAttributes reports an invalid name or attribute combination at
@@ -76,8 +83,18 @@ type Attributes struct {
 	Domain string
 
 	// SameSite is 0 or http.SameSiteDefaultMode for Lax (the attribute is
-	// always written). SameSiteNoneMode requires Secure.
+	// written unless OmitSameSite). SameSiteNoneMode requires Secure.
 	SameSite http.SameSite
+
+	// OmitSameSite writes no SameSite attribute at all, as h3 1.x does by
+	// default, so that cookies match a peer's byte for byte. It is weaker:
+	// each browser then applies its own default, which is Lax in Chrome and
+	// Edge (with a two-minute exception that lets a fresh cookie ride a
+	// cross-site POST) but None in Firefox and Safari, where the session
+	// cookie then travels on cross-site requests and only CSRF defences of
+	// the application's own (http.CrossOriginProtection) stop forged ones.
+	// SameSite must then be 0 or http.SameSiteDefaultMode.
+	OmitSameSite bool
 
 	// Partitioned sets the CHIPS attribute (storage partitioned by top-level
 	// site, for third-party contexts). It requires Secure.
@@ -169,10 +186,17 @@ func New(name string, a Attributes) (*Spec, error) {
 	}
 	switch a.SameSite {
 	case 0, http.SameSiteDefaultMode:
+		if a.OmitSameSite {
+			a.SameSite = 0 // net/http writes no attribute for SameSiteDefaultMode, below
+			break
+		}
 		a.SameSite = http.SameSiteLaxMode
 	case http.SameSiteLaxMode, http.SameSiteStrictMode, http.SameSiteNoneMode:
 	default:
 		return bad("unknown SameSite value %d", a.SameSite)
+	}
+	if a.OmitSameSite && a.SameSite != 0 {
+		return bad("OmitSameSite with SameSite %d: choose one", a.SameSite)
 	}
 	switch {
 	case a.MaxChunks == 0:
@@ -211,6 +235,10 @@ func New(name string, a Attributes) (*Spec, error) {
 		return needSecure("Partitioned")
 	}
 
+	sameSite := a.SameSite
+	if a.OmitSameSite {
+		sameSite = http.SameSiteDefaultMode // Cookie.String writes no SameSite
+	}
 	s := &Spec{
 		name:  name,
 		attrs: a,
@@ -220,7 +248,7 @@ func New(name string, a Attributes) (*Spec, error) {
 			Domain:      a.Domain,
 			Secure:      secure,
 			HttpOnly:    !a.JavaScriptReadable,
-			SameSite:    a.SameSite,
+			SameSite:    sameSite,
 			Partitioned: a.Partitioned,
 		},
 		domain:      normDomain(a.Domain),
@@ -254,11 +282,26 @@ func New(name string, a Attributes) (*Spec, error) {
 func (s *Spec) Name() string { return s.name }
 
 // Attributes returns the normalised attributes: defaults filled in (Path "/",
-// SameSite Lax, MaxChunks).
+// SameSite Lax unless OmitSameSite, MaxChunks).
 func (s *Spec) Attributes() Attributes { return s.attrs }
 
 // MaxLen returns the longest value [Spec.Write] accepts: ChunkSize*MaxChunks.
 func (s *Spec) MaxLen() int { return ChunkSize * s.attrs.MaxChunks }
+
+// MaxReadLen returns the longest value [Spec.Read] can return: a plain
+// cookie, or MaxChunks chunks, each as long as [BrowserLimit] allows beside
+// its name. It is at least MaxLen: whatever Write writes, Read reads.
+func (s *Spec) MaxReadLen() int {
+	n := BrowserLimit - len(s.name)
+	if s.attrs.MaxChunks > 1 {
+		chunks := 0
+		for i := 1; i <= s.attrs.MaxChunks; i++ {
+			chunks += BrowserLimit - len(s.chunkNames[i])
+		}
+		n = max(n, chunks)
+	}
+	return n
+}
 
 // deletionLine builds the Set-Cookie line that expires chunkNames[i]: the
 // same Path, Domain, Secure, HttpOnly, SameSite and Partitioned as a write, an

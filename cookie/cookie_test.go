@@ -157,6 +157,8 @@ func TestNewErrors(t *testing.T) {
 		{"s", cookie.Attributes{SameSite: http.SameSiteNoneMode, InsecureDevelopment: true}, "SameSite=None requires Secure"},
 		{"s", cookie.Attributes{Partitioned: true, InsecureDevelopment: true}, "Partitioned requires Secure"},
 		{"s", cookie.Attributes{SameSite: 99}, "unknown SameSite"},
+		{"s", cookie.Attributes{OmitSameSite: true, SameSite: http.SameSiteStrictMode}, "OmitSameSite with SameSite 3: choose one"},
+		{"s", cookie.Attributes{OmitSameSite: true, SameSite: http.SameSiteLaxMode}, "OmitSameSite with SameSite 2: choose one"},
 		{"s", cookie.Attributes{SameSite: -1}, "unknown SameSite"},
 		{"s", cookie.Attributes{Path: "app"}, `Path "app" must start with "/"`},
 		{"s", cookie.Attributes{Path: "/a;b"}, "Cookie.Path"},
@@ -202,6 +204,13 @@ func TestNewNormalises(t *testing.T) {
 		{"s", cookie.Attributes{JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit},
 			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit},
 			"s=v; Path=/; SameSite=Lax"},
+		// h3 1.x's cookies: no SameSite attribute at all (weaker; browsers pick).
+		{"h3", cookie.Attributes{OmitSameSite: true},
+			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: cookie.DefaultMaxChunks},
+			"h3=v; Path=/; HttpOnly; Secure"},
+		{"h3", cookie.Attributes{OmitSameSite: true, SameSite: http.SameSiteDefaultMode, MaxChunks: 1},
+			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: 1},
+			"h3=v; Path=/; HttpOnly; Secure"},
 		{"__Host-Http-s", cookie.Attributes{},
 			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks},
 			"__Host-Http-s=v; Path=/; HttpOnly; Secure; SameSite=Lax"},
@@ -220,6 +229,9 @@ func TestNewNormalises(t *testing.T) {
 			}
 			if got, want := s.MaxLen(), cookie.ChunkSize*tt.want.MaxChunks; got != want {
 				t.Errorf("MaxLen() = %d, want %d", got, want)
+			}
+			if got := s.MaxReadLen(); got < s.MaxLen() {
+				t.Errorf("MaxReadLen() = %d, under MaxLen() %d", got, s.MaxLen())
 			}
 			h := http.Header{}
 			if err := s.Write(h, nil, "v", time.Time{}, 0); err != nil {
@@ -431,6 +443,8 @@ func TestDeletionLines(t *testing.T) {
 			"s=; Path=/app; Domain=example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=None; Partitioned"},
 		{cookie.Attributes{InsecureDevelopment: true, JavaScriptReadable: true, SameSite: http.SameSiteStrictMode},
 			"s=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; SameSite=Strict"},
+		{cookie.Attributes{OmitSameSite: true},
+			"s=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure"},
 	}
 	for _, tt := range tests {
 		s := mustNew(t, "s", tt.attrs)
@@ -576,6 +590,8 @@ func TestReplaceEarlierLines(t *testing.T) {
 
 func TestRead(t *testing.T) {
 	c4000, c4001 := value(4000), value(4001)
+	c4095, c4096 := value(4096-len("s")), value(4096-len("s")+1) // name + value at, and past, what browsers keep
+	c4094, c4095chunk := value(4096-len("s.1")), value(4096-len("s.1")+1)
 	big := value(10340)
 	chunked3 := []string{"s=__chunked__3; s.1=" + big[:4000] + "; s.2=" + big[4000:8000] + "; s.3=" + big[8000:]}
 	tests := []struct {
@@ -594,18 +610,26 @@ func TestRead(t *testing.T) {
 		{name: "plain", lines: []string{"a=1; s=hello; b=2"}, want: "hello"},
 		{name: "quoted", lines: []string{`s="hello"`}, want: "hello"},
 		{name: "plain 4000", lines: []string{"s=" + c4000}, want: c4000},
-		{name: "plain 4001", lines: []string{"s=" + c4001}, wantErr: cookie.ErrTooLarge},
+		{name: "plain 4001 (h3 1.x, iron-session write these)", lines: []string{"s=" + c4001}, want: c4001},
+		{name: "plain at the browser limit", lines: []string{"s=" + c4095}, want: c4095},
+		{name: "plain past the browser limit", lines: []string{"s=" + c4096}, wantErr: cookie.ErrTooLarge},
 		{name: "chunked", lines: chunked3, want: big, wantChunks: 3},
 		{name: "chunked over lines and out of order", lines: []string{"s.3=" + big[8000:], "x=1; s.1=" + big[:4000], "s=__chunked__3; s.2=" + big[4000:8000]}, want: big, wantChunks: 3},
 		{name: "short chunks (other writers)", lines: []string{"s=__chunked__3; s.1=ab; s.2=c; s.3=de"}, want: "abcde", wantChunks: 3},
 		{name: "one chunk", lines: []string{"s=__chunked__1; s.1=abc"}, want: "abc", wantChunks: 1},
 		{name: "max chunks", lines: []string{"s=__chunked__8; s.1=a; s.2=b; s.3=c; s.4=d; s.5=e; s.6=f; s.7=g; s.8=h"}, want: "abcdefgh", wantChunks: 8},
-		{name: "chunk over ChunkSize", lines: []string{"s=__chunked__2; s.1=" + c4001 + "; s.2=x"}, wantErr: cookie.ErrTooLarge},
+		{name: "chunk over ChunkSize", lines: []string{"s=__chunked__2; s.1=" + c4001 + "; s.2=x"}, want: c4001 + "x", wantChunks: 2},
+		{name: "chunk at the browser limit", lines: []string{"s=__chunked__2; s.1=" + c4094 + "; s.2=x"}, want: c4094 + "x", wantChunks: 2},
+		{name: "chunk past the browser limit", lines: []string{"s=__chunked__2; s.1=" + c4095chunk + "; s.2=x"}, wantErr: cookie.ErrTooLarge},
 		{name: "missing chunk", lines: []string{"s=__chunked__3; s.1=a; s.3=c"}, wantErr: cookie.ErrChunks},
 		{name: "missing all chunks", lines: []string{"s=__chunked__2"}, wantErr: cookie.ErrChunks},
 		{name: "count too high", lines: []string{"s=__chunked__4; s.1=a; s.2=b; s.3=c"}, wantErr: cookie.ErrChunks},
-		{name: "extra chunk N+1", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.3=c"}, wantErr: cookie.ErrChunks},
-		{name: "extra chunk N+5", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.7=c"}, wantErr: cookie.ErrChunks},
+		// Chunks past the count are left by overlapping responses: h3 reads 1..N.
+		{name: "stale chunk N+1", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.3=c"}, want: "ab", wantChunks: 2},
+		{name: "stale chunks N+1, N+2 (two overlapping writes)", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.3=c; s.4=d"}, want: "ab", wantChunks: 2},
+		{name: "stale chunk N+5, before the others", lines: []string{"s.7=c; s=__chunked__2; s.1=a; s.2=b"}, want: "ab", wantChunks: 2},
+		{name: "stale chunk past MaxChunks", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.64=c"}, want: "ab", wantChunks: 2},
+		{name: "stale chunks with a gap within the count", lines: []string{"s=__chunked__3; s.1=a; s.3=c; s.4=d"}, wantErr: cookie.ErrChunks},
 		{name: "empty chunk", lines: []string{"s=__chunked__2; s.1=a; s.2="}, wantErr: cookie.ErrChunks},
 		{name: "non-canonical chunk names ignored", lines: []string{"s=__chunked__2; s.1=a; s.2=b; s.02=x; s.0=y; s.65=z; s.+3=w"}, want: "ab", wantChunks: 2},
 		{name: "__chunked__0", lines: []string{"s=__chunked__0"}, wantErr: cookie.ErrChunks},
@@ -670,13 +694,56 @@ func chunkLine(n int) string {
 	return strings.Join(parts, "; ")
 }
 
+// TestMaxReadLen: the longest value Read returns is what browsers keep, one
+// cookie or MaxChunks chunks of them, and Read returns exactly that much.
+func TestMaxReadLen(t *testing.T) {
+	tests := []struct {
+		name      string
+		maxChunks int
+		want      int
+	}{
+		{"s", 1, 4096 - len("s")},
+		{"iron_app_session", 1, 4096 - len("iron_app_session")},
+		{"s", 2, 2 * (4096 - len("s.1"))},
+		{"s", 0, 8 * (4096 - len("s.1"))},
+		{"s", 10, 9*(4096-len("s.1")) + 4096 - len("s.10")},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tt.name, tt.maxChunks), func(t *testing.T) {
+			s := mustNew(t, tt.name, cookie.Attributes{MaxChunks: tt.maxChunks})
+			if got := s.MaxReadLen(); got != tt.want {
+				t.Fatalf("MaxReadLen() = %d, want %d", got, tt.want)
+			}
+			n := s.Attributes().MaxChunks
+			var want strings.Builder
+			line := tt.name + "=" + value(4096-len(tt.name))
+			if n > 1 {
+				parts := []string{fmt.Sprintf("%s=__chunked__%d", tt.name, n)}
+				for i := 1; i <= n; i++ {
+					c := fmt.Sprintf("%s.%d", tt.name, i)
+					v := value(4096 - len(c))
+					want.WriteString(v)
+					parts = append(parts, c+"="+v)
+				}
+				line = strings.Join(parts, "; ")
+			} else {
+				want.WriteString(value(4096 - len(tt.name)))
+			}
+			got, _, err := s.Read([]string{line})
+			if err != nil || got != want.String() || len(got) != tt.want {
+				t.Errorf("Read of %d browser-sized cookies = %d characters, %v; want %d", max(n, 1), len(got), err, tt.want)
+			}
+		})
+	}
+}
+
 func TestReadErrorsNameNoValue(t *testing.T) {
 	s := mustNew(t, "s", cookie.Attributes{})
 	for _, line := range []string{
 		"s=__chunked__SECRET",
 		"s=__chunked__2; s.1=SECRET",
-		"s=__chunked__1; s.1=SECRET" + value(4000),
-		"s=SECRET" + value(4000),
+		"s=__chunked__1; s.1=SECRET" + value(4096),
+		"s=SECRET" + value(4096),
 	} {
 		_, _, err := s.Read(hdr(request(line)))
 		if err == nil || strings.Contains(err.Error(), "SECRET") {

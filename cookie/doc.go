@@ -16,7 +16,9 @@
 //
 // The zero [Attributes] give Path=/; Secure; HttpOnly; SameSite=Lax and no
 // Domain (a host-only cookie, which subdomains can neither read nor set).
-// Each field that weakens this says so in its documentation. [New] checks the
+// Each field that weakens this says so in its documentation; among them
+// [Attributes.OmitSameSite] leaves SameSite out, as h3 1.x does, so that
+// each browser applies its own default. [New] checks the
 // name and the combination once and wraps [ErrAttributes] with the reason:
 // the __Host- prefix needs Secure, Path=/ and no Domain; __Secure- needs
 // Secure; SameSite=None and Partitioned need Secure. Prefixes are matched
@@ -34,12 +36,17 @@
 //
 // with the same attributes on every cookie, and [Spec.Read] puts it back
 // together. Reading is strict where h3 is lenient: N must be a canonical
-// decimal in [1, MaxChunks], name.1 … name.N must all be present and
-// non-empty, and no name.i with i > N may be present; anything else is
-// [ErrChunks], which callers treat as "no session". Chunks shorter than
-// ChunkSize are accepted (other writers may cut differently), but no chunk
-// may exceed ChunkSize. A value that starts with "__chunked__" is never
-// written, since it would be misread as a chunk count.
+// decimal in [1, MaxChunks] and name.1 … name.N must all be present and
+// non-empty; anything else is [ErrChunks], which callers treat as "no
+// session". Chunks name.i with i > N are ignored, as h3 ignores them: two
+// overlapping requests can leave them (one response grows the value to four
+// chunks, a later one writes two), and the browser then holds a valid
+// two-chunk value beside two stale chunks, which the next write deletes.
+// Chunks and plain values of any length up to what a browser keeps
+// ([BrowserLimit] bytes of name and value) are accepted: other writers cut
+// differently, and h3 1.x and iron-session fill single cookies past
+// ChunkSize. A value that starts with "__chunked__" is never written, since
+// it would be misread as a chunk count.
 //
 // With [Attributes.AuthJSChunks], chunks are named as Auth.js (NextAuth)
 // names them: a long value is name.0 … name.(N−1) with no cookie of the name
@@ -62,8 +69,9 @@
 // [Attributes.MaxChunks] caps the number of chunks ([DefaultMaxChunks] = 8,
 // so [Spec.MaxLen] is 32000 characters; at most [MaxChunksLimit]). Write
 // refuses a longer value with [ErrTooLarge], saying the size and the limit,
-// before it writes anything. Read refuses a plain value or chunk over
-// ChunkSize with ErrTooLarge, checking sizes before concatenating. Note that
+// before it writes anything. Read refuses a cookie whose name and value
+// exceed BrowserLimit with ErrTooLarge, checking sizes before concatenating,
+// so it returns at most [Spec.MaxReadLen] characters. Note that
 // many proxies cap a request header line at 8 KiB (nginx's default
 // large_client_header_buffers), which a Cookie header with two or more full
 // chunks already exceeds: keep sessions small, and lower MaxChunks where such

@@ -113,6 +113,8 @@ func FuzzRead(f *testing.F) {
 		"s.1=a; s.64=b; s.65=c; s.0=d",
 		"s=" + strings.Repeat("x", cookie.ChunkSize+1),
 		"s=__chunked__1; s.1=" + strings.Repeat("x", cookie.ChunkSize+1),
+		"s=" + strings.Repeat("x", cookie.BrowserLimit),
+		"s=__chunked__1; s.1=" + strings.Repeat("x", cookie.BrowserLimit-2),
 		"s=a;;; ;s=b;=;s;s==",
 		"s=\x00; s.1=\xff",
 	} {
@@ -131,7 +133,7 @@ func FuzzRead(f *testing.F) {
 		v, chunks, err := s.Read(hdr(r))
 		switch {
 		case err == nil:
-			if v == "" || len(v) > s.MaxLen() || chunks < 0 || chunks == 0 && len(v) > cookie.ChunkSize || chunks > s.Attributes().MaxChunks {
+			if v == "" || len(v) > s.MaxReadLen() || chunks < 0 || chunks == 0 && len("s")+len(v) > cookie.BrowserLimit || chunks > s.Attributes().MaxChunks {
 				t.Fatalf("Read = %d chars, %d chunks: outside the limits", len(v), chunks)
 			}
 		case errors.Is(err, cookie.ErrNoCookie), errors.Is(err, cookie.ErrChunks), errors.Is(err, cookie.ErrTooLarge):

@@ -98,6 +98,59 @@ func (c *client) held() map[string]int {
 	return m
 }
 
+// TestOverlappingWrites: two requests leave with the same cookies; the one
+// that grows the value to four chunks answers first, the one that writes two
+// chunks last. The browser then holds s=__chunked__2, s.1, s.2 and stale
+// s.3, s.4. Read gives the last write (chunks 1..2, as h3 reads them), and
+// the next write deletes the stale chunks.
+func TestOverlappingWrites(t *testing.T) {
+	s := mustNew(t, "s", cookie.Attributes{})
+	srv := httptest.NewTLSServer(sessionServer(t, s))
+	defer srv.Close()
+	c := newClient(t, srv)
+	c.get("/set?n=100")
+
+	// Both requests carry the one-cookie value; run them one after the other
+	// on copies of the same request so the order is fixed.
+	before := request()
+	for _, ck := range c.jar.Cookies(c.u) {
+		before.AddCookie(ck)
+	}
+	grow, shrink := http.Header{}, http.Header{}
+	if err := s.Write(grow, hdr(before), value(15000), time.Time{}, 3600); err != nil { // A: 4 chunks
+		t.Fatal(err)
+	}
+	if err := s.Write(shrink, hdr(before), value(5000), time.Time{}, 3600); err != nil { // B: 2 chunks
+		t.Fatal(err)
+	}
+	for _, h := range []http.Header{grow, shrink} {
+		var cs []*http.Cookie
+		for _, l := range h["Set-Cookie"] {
+			ck, err := http.ParseSetCookie(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, ck)
+		}
+		c.jar.SetCookies(c.u, cs)
+	}
+	want := map[string]int{"s": len("__chunked__2"), "s.1": 4000, "s.2": 1000, "s.3": 4000, "s.4": 3000}
+	if diff := cmp.Diff(want, c.held()); diff != "" {
+		t.Fatalf("jar after the overlapping writes (-want +got):\n%s", diff)
+	}
+	if got, want := c.get("/read"), "2 "+value(5000); got != want {
+		t.Errorf("read with stale chunks: %.20q… (%d), want B's value (%d)", got, len(got), len(want))
+	}
+	c.get("/set?n=6000")
+	if diff := cmp.Diff(map[string]int{"s": len("__chunked__2"), "s.1": 4000, "s.2": 2000}, c.held()); diff != "" {
+		t.Errorf("jar after the next write still holds stale chunks (-want +got):\n%s", diff)
+	}
+	c.get("/set?n=10") // and a shrink to one cookie deletes them all
+	if diff := cmp.Diff(map[string]int{"s": 10}, c.held()); diff != "" {
+		t.Errorf("jar after shrinking (-want +got):\n%s", diff)
+	}
+}
+
 func TestJarOverTLS(t *testing.T) {
 	for _, name := range []string{"s", "__Host-session"} {
 		t.Run(name, func(t *testing.T) {

@@ -18,11 +18,18 @@ import (
 // value reassembled from name.0 … name.(N−1). The lines are parsed as
 // [http.Request.Cookies] parses them.
 //
+// Read accepts what a browser keeps: any cookie whose name and value fit in
+// [BrowserLimit] bytes, though [Spec.Write] writes at most [ChunkSize]
+// characters per cookie. Chunks beyond N (name.N+1, …) are ignored, as h3
+// ignores them: they are left behind when two overlapping responses wrote
+// different chunk counts, and the next [Spec.Write] or [Spec.Delete]
+// deletes them.
+//
 // Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
-// N is not a canonical decimal in [1, MaxChunks] or a chunk is missing, empty,
-// or beyond N (Auth.js's scheme: a chunk missing below the highest one, more
-// than MaxChunks chunks, or chunks beside a main cookie); [ErrTooLarge] when
-// a plain value or a chunk is longer than [ChunkSize] (sizes are checked
+// N is not a canonical decimal in [1, MaxChunks] or a chunk within 1..N is
+// missing or empty (Auth.js's scheme: a chunk missing below the highest one,
+// more than MaxChunks chunks, or chunks beside a main cookie); [ErrTooLarge]
+// when a cookie's name and value exceed BrowserLimit (sizes are checked
 // before anything is concatenated).
 //
 // When a name occurs more than once in the request, the first occurrence wins
@@ -39,8 +46,8 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 		return "", 0, ErrNoCookie
 	}
 	if !strings.HasPrefix(v, chunkedPrefix) {
-		if len(v) > ChunkSize {
-			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(v), ChunkSize)
+		if len(s.name)+len(v) > BrowserLimit {
+			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(v), BrowserLimit-len(s.name))
 		}
 		return v, 0, nil
 	}
@@ -65,8 +72,8 @@ func (s *Spec) readAuthJS(cookies []string) (string, int, error) {
 		if main == "" {
 			return "", 0, ErrNoCookie
 		}
-		if len(main) > ChunkSize {
-			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(main), ChunkSize)
+		if len(s.name)+len(main) > BrowserLimit {
+			return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, len(main), BrowserLimit-len(s.name))
 		}
 		return main, 0, nil
 	}
@@ -77,9 +84,11 @@ func (s *Spec) readAuthJS(cookies []string) (string, int, error) {
 }
 
 // readChunks reassembles the chunks of slots 1 … n from one pass over the
-// cookies. In h3's scheme n is the count the main cookie announced, and a
-// chunk beyond it is an error; in Auth.js's, n is MaxChunks, and the count is
-// the highest slot present. It returns the value and the count.
+// cookies. In h3's scheme n is the count the main cookie announced, and
+// chunks beyond it are stale (an overlapping response wrote more): ignored,
+// as h3 ignores them, and deleted by the next Write. In Auth.js's, n is
+// MaxChunks, a chunk beyond it is an error, and the count is the highest
+// slot present. It returns the value and the count.
 func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 	var parts [MaxChunksLimit + 1]string
 	var seen uint64 // bit k-1: slot k seen
@@ -87,9 +96,10 @@ func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 	scan(cookies, s.isChunk, func(name, value string) bool {
 		k, _ := s.chunkIndex(name)
 		switch {
-		case k > n:
+		case k > n && s.first == 0:
 			beyond = name
 			return false
+		case k > n: // stale: ignored
 		case seen&bit(k) == 0: // first occurrence wins
 			seen |= bit(k)
 			parts[k] = value
@@ -97,10 +107,8 @@ func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 		return true
 	})
 	switch {
-	case beyond != "" && s.first == 0:
-		return "", 0, fmt.Errorf("%w: cookie %s has more than %d chunks", ErrChunks, s.name, n)
 	case beyond != "":
-		return "", 0, fmt.Errorf("%w: cookie %s has %d chunks but the request carries %s", ErrChunks, s.name, n, beyond)
+		return "", 0, fmt.Errorf("%w: cookie %s has more than %d chunks", ErrChunks, s.name, n)
 	case s.first == 0:
 		n = bits.Len64(seen)
 	}
@@ -111,14 +119,11 @@ func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 			return "", 0, fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, k-1+s.first, n)
 		case p == "":
 			return "", 0, fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, k-1+s.first)
-		case len(p) > ChunkSize:
-			return "", 0, fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, k-1+s.first, len(p), ChunkSize)
+		case len(s.chunkNames[k])+len(p) > BrowserLimit:
+			return "", 0, fmt.Errorf("%w: cookie %s chunk %d is %d characters, limit %d", ErrTooLarge, s.name, k-1+s.first, len(p), BrowserLimit-len(s.chunkNames[k]))
 		default:
 			total += len(p)
 		}
-	}
-	if total > s.MaxLen() { // unreachable while n ≤ MaxChunks; kept as the stated cap
-		return "", 0, fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, s.MaxLen())
 	}
 	var b strings.Builder
 	b.Grow(total)

@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -148,5 +150,83 @@ func TestLoadIsNotCached(t *testing.T) {
 	b := f.m.Load(t.Context(), nil, "")
 	if a == b || a.ID() == b.ID() {
 		t.Error("two Loads of an empty request shared a session")
+	}
+}
+
+// TestStaleChunksFromOverlappingRequests: in the native format too, two
+// requests that leave with the same cookie and answer with four chunks (A)
+// and then two (B) leave the browser with app=__chunked__2 beside app.1 …
+// app.4. The session read is B's, from chunks 1–2, and B's next save deletes
+// the stale app.3 and app.4.
+func TestStaleChunksFromOverlappingRequests(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := t.Context()
+	j := jar{}
+	s := f.m.Load(ctx, nil, "")
+	if err := s.Update(func(u *User) { u.Name = "start" }); err != nil {
+		t.Fatal(err)
+	}
+	save := func(s *session.Session[User]) []string {
+		h := http.Header{}
+		if err := s.Save(h); err != nil {
+			t.Fatal(err)
+		}
+		return h["Set-Cookie"]
+	}
+	j.store(t, save(s))
+	before := j.header()
+	write := func(name string) []string {
+		s := f.m.Load(ctx, before, "")
+		if s.IsNew() {
+			t.Fatalf("the starting session was not read: %v", f.log.Take())
+		}
+		if err := s.Update(func(u *User) { u.Name = name }); err != nil {
+			t.Fatal(err)
+		}
+		return save(s)
+	}
+	a, b := write(strings.Repeat("a", 11000)), write(strings.Repeat("b", 5000))
+	j.store(t, a)
+	j.store(t, b)
+	if j["app"] != "__chunked__2" || j["app.4"] == "" {
+		t.Fatalf("the jar does not hold two live and two stale chunks: %d cookies, app=%.12s", len(j), j["app"])
+	}
+	s = f.m.Load(ctx, j.header(), "")
+	if s.IsNew() || s.Data().Name != strings.Repeat("b", 5000) {
+		t.Fatalf("read with stale chunks: new %v, %v", s.IsNew(), f.log.Take())
+	}
+	s.Touch()
+	j.store(t, save(s))
+	if _, ok := j["app.3"]; ok {
+		t.Error("the save after the stale read left app.3")
+	}
+	if _, ok := j["app.4"]; ok {
+		t.Error("the save after the stale read left app.4")
+	}
+	if s := f.m.Load(ctx, j.header(), ""); s.IsNew() || s.Data().Name != strings.Repeat("b", 5000) {
+		t.Errorf("read after the clean-up: new %v, %v", s.IsNew(), f.log.Take())
+	}
+}
+
+// TestNativeSealsAlwaysExpire: an iron seal may carry no expiration, which
+// iron accepts forever; a native seal always carries one (sealed refuses to
+// seal without), and MaxAge from createdAt is enforced besides.
+func TestNativeSealsAlwaysExpire(t *testing.T) {
+	ring, err := sealed.NewKeyring(key1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.SealString([]byte(`{}`), "app", time.Time{}); err == nil {
+		t.Fatal("sealed sealed a value without an expiry")
+	}
+	// A seal that outlives its envelope: expiry in a year, createdAt now.
+	v, err := ring.SealString([]byte(`{"id":"x","createdAt":1767225600000,"data":{"name":"ada"}}`), "app", t0.Add(365*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, func(c *session.Config[User]) { c.IdleTimeout = -1 })
+	f.clk.Advance(24*time.Hour + 5*time.Second) // MaxAge (24 h) plus the clock skew
+	if _, err := f.m.Decode(t.Context(), v); !errors.Is(err, session.ErrExpired) {
+		t.Errorf("Decode after MaxAge: %v, want ErrExpired", err)
 	}
 }

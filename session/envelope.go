@@ -156,8 +156,8 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 // encoding) as a rollback point. The envelope is decoded into e, which holds
 // garbage after an error.
 func (m *Manager[T]) open(ctx context.Context, value string, now time.Time, e *Envelope[T], keep bool) ([]byte, bool, error) {
-	if len(value) > m.maxLen {
-		return nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.maxLen)
+	if len(value) > m.readLen {
+		return nil, false, fmt.Errorf("%w: %d characters, limit %d", sealed.ErrTooLarge, len(value), m.readLen)
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)

@@ -152,7 +152,8 @@ type Manager[T any] struct {
 	format       Format
 	rules        Rules
 	spec         *cookie.Spec
-	maxLen       int
+	maxLen       int           // longest value Save writes
+	readLen      int           // longest value a read accepts: what a browser keeps, which peers fill
 	maxAge       time.Duration // 0: none (Peer formats only)
 	idle         time.Duration // 0: none
 	refreshAfter time.Duration
@@ -229,6 +230,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 	}
 	m.name, m.spec, m.key = name, spec, &ctxKey{name: name}
 	m.maxLen = min(spec.MaxLen(), sealed.MaxLen)
+	m.readLen = min(spec.MaxReadLen(), sealed.MaxLen)
 	if m.genID == nil {
 		m.genID = ids.UUIDv4
 	}

@@ -21,7 +21,7 @@ const (
 	formatNative      = "native"       // sealcookie's own format v1 (package sealed)
 	formatH3v2        = "h3v2"         // h3 2.x sessions (Nuxt 5, Nitro 3)
 	formatH3v1        = "h3v1"         // h3 1.x sessions (Nuxt 3 and 4, Nitro 2)
-	formatIronSession = "iron-session" // iron-session 8 (Next.js)
+	formatIronSession = "iron-session" // iron-session 8 and 9 (Next.js)
 	formatIron        = "iron"         // a raw @hapi/iron or iron-webcrypto seal
 	formatGorilla     = "gorilla"      // gorilla/securecookie, gorilla/sessions
 )
@@ -57,7 +57,7 @@ var formats = []*formatSpec{{
 	name:     formatH3v2,
 	aliases:  []string{"h3", "h3@2"},
 	cookie:   "h3",
-	describe: "h3v2 (h3 2.x session in iron Fe26.2)",
+	describe: "h3v2 (h3 2.x session in iron Fe26.2: Nuxt 5)",
 	peer:     h3Format(2),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -65,7 +65,7 @@ var formats = []*formatSpec{{
 	name:     formatH3v1,
 	aliases:  []string{"h3@1"},
 	cookie:   "h3",
-	describe: "h3v1 (h3 1.x session in iron Fe26.2)",
+	describe: "h3v1 (h3 1.x session in iron Fe26.2: Nuxt 3 and 4)",
 	peer:     h3Format(1),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -79,7 +79,7 @@ var formats = []*formatSpec{{
 }, {
 	name:     formatIronSession,
 	cookie:   "iron-session",
-	describe: "iron-session (iron-session 8, iron Fe26.2 with ~2)",
+	describe: "iron-session (iron-session 8 and 9, iron Fe26.2 with ~2)",
 	peer:     ironSessionFormat,
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,

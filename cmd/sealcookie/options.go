@@ -159,12 +159,14 @@ func (c *cookieOptions) attributes() (cookie.Attributes, error) {
 	switch s := strings.ToLower(fmt.Sprint(c.SameSite)); s {
 	case "<nil>", "lax", "true":
 		a.SameSite = http.SameSiteLaxMode
+	case "false": // h3's sameSite: false writes no attribute
+		a.OmitSameSite = true
 	case "strict":
 		a.SameSite = http.SameSiteStrictMode
 	case "none":
 		a.SameSite = http.SameSiteNoneMode
 	default:
-		return a, usagef("--config-json: sameSite must be lax, strict or none")
+		return a, usagef("--config-json: sameSite must be lax, strict, none or false")
 	}
 	if c.Secure != nil && !*c.Secure {
 		a.InsecureDevelopment = true
@@ -177,7 +179,7 @@ func (c *cookieOptions) attributes() (cookie.Attributes, error) {
 
 // addCommon registers the options shared by decode and seal on fs.
 func (o *options) addCommon(fs *flag.FlagSet) {
-	fs.StringVar(&o.format, "format", "auto", "the format `F`: auto (the default, detected), native, h3v2, h3v1, iron, iron-session or gorilla")
+	fs.StringVar(&o.format, "format", "auto", "the format `F`: auto (the default, detected), native, h3v1 (h3 1.x: Nuxt 3 and 4, nuxt-auth-utils), h3v2 (h3 2.x: Nuxt 5), iron, iron-session (8 and 9) or gorilla")
 	fs.StringVar(&o.format, "producer", "auto", "") // the checker's spelling
 	fs.StringVar(&o.name, "name", "", "cookie `NAME` (also the sealing purpose of native sessions; h3: the session name)")
 	fs.Var(&o.maxAge, "max-age", "session max age: `S` seconds (native, h3; gorilla: the store's MaxAge)")

@@ -159,3 +159,23 @@ func flip(c byte) string {
 	}
 	return "A"
 }
+
+// TestSealSameSite: h3's cookie option sameSite false writes no SameSite
+// attribute, as h3 1.x writes none by default; lax, strict and none write it.
+func TestSealSameSite(t *testing.T) {
+	vars := map[string]string{PasswordEnv: testPassword}
+	for _, tc := range []struct{ sameSite, want string }{
+		{`false`, ""},
+		{`"lax"`, "SameSite=Lax"},
+		{`"strict"`, "SameSite=Strict"},
+	} {
+		got := runWith(t, vars, `{"k":"v"}`, "seal", "--format", "h3v1", "--config-json", `{"cookie":{"sameSite":`+tc.sameSite+`}}`)
+		if got.code != 0 {
+			t.Fatalf("sameSite %s: exit %d: %s", tc.sameSite, got.code, got.stderr)
+		}
+		has := strings.Contains(got.stdout, "SameSite")
+		if tc.want == "" && has || tc.want != "" && !strings.Contains(got.stdout, tc.want) {
+			t.Errorf("sameSite %s: Set-Cookie %q, want %q", tc.sameSite, got.stdout, tc.want)
+		}
+	}
+}

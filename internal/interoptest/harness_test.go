@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	scookie "github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/vectors"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
@@ -22,16 +24,23 @@ import (
 	"github.com/sealcookie/sealcookie/session/ironsession"
 )
 
-// pinned are the versions internal/node/package.json pins.
-var pinned = map[string]string{"h3": "2.0.8", "h3v1": "1.15.11", "iron-session": "8.0.4"}
+// pinned are the versions internal/node/package.json pins (by the name they
+// are installed under), and nestedPinned those its lockfile pins inside them.
+var (
+	pinned = map[string]string{
+		"h3": "2.0.8", "h3v1": "1.15.11", "iron-session": "8.0.4",
+		"iron-session9": "9.0.1", "nuxt-auth-utils": "0.5.30",
+	}
+	nestedPinned = map[string]string{"nuxt-auth-utils/h3": "1.15.11"}
+)
 
 // nodeTimeout bounds one run of verify.mjs.
 const nodeTimeout = 60 * time.Second
 
 // job is one request to verify.mjs (see its header comment).
 type job struct {
-	Op          string            `json:"op"`  // read, update, clear
-	Lib         string            `json:"lib"` // h3v2, h3v1, iron-session
+	Op          string            `json:"op"`  // read, update, clear, replace (nuxt-auth-utils)
+	Lib         string            `json:"lib"` // h3v2, h3v1, iron-session, iron-session9, nuxt-auth-utils
 	Password    any               `json:"password"`
 	Name        string            `json:"name,omitempty"`
 	MaxAge      int64             `json:"maxAge,omitempty"`
@@ -52,6 +61,7 @@ type result struct {
 	Fresh     bool            `json:"fresh"`
 	Reason    string          `json:"reason"`
 	SetCookie []string        `json:"setCookie"`
+	Body      json.RawMessage `json:"body"` // nuxt-auth-utils: the route's or utility's answer
 }
 
 var (
@@ -97,12 +107,18 @@ func checkVersions(dir string) error {
 	if err := json.Unmarshal(out, &got); err != nil {
 		return fmt.Errorf("verify.mjs --versions: %v", err)
 	}
-	for pkg, want := range pinned {
+	for pkg, want := range mapsJoin(pinned, nestedPinned) {
 		if got[pkg] != want {
 			return fmt.Errorf("internal/node has %s %s installed, package.json pins %s: run npm ci --prefix internal/node", pkg, got[pkg], want)
 		}
 	}
 	return nil
+}
+
+func mapsJoin(a, b map[string]string) map[string]string {
+	m := maps.Clone(a)
+	maps.Copy(m, b)
+	return m
 }
 
 func runScript(dir string, stdin []byte, args ...string) ([]byte, error) {
@@ -190,16 +206,20 @@ const (
 	h3v2 peerKind = iota + 1
 	h3v1
 	ironSession
+	ironSession9
+	nuxtAuthUtils // h3 1.x under nuxt-auth-utils: cookie nuxt-session, SameSite=Lax
 )
 
 // peerCfg is our side's configuration: the format with its password and
 // lifetimes in the JavaScript library's terms (a negative duration for an
-// option the library leaves unset), the cookie name ("" for the format's).
+// option the library leaves unset), the cookie name ("" for the format's)
+// and attributes.
 type peerCfg struct {
 	kind         peerKind
 	name         string
 	pw           iron.PasswordOption
 	maxAge, idle time.Duration
+	attrs        scookie.Attributes
 }
 
 // config builds the session.Config of c.
@@ -214,15 +234,25 @@ func (c peerCfg) config(t *testing.T) session.Config[Data] {
 			v = 1
 		}
 		f, err = h3.New(h3.Config{Version: v, Name: c.name, Password: c.pw, MaxAge: c.maxAge, IdleTimeout: c.idle})
-	case ironSession:
-		f, err = ironsession.New(ironsession.Config{CookieName: c.name, Password: c.pw, TTL: c.maxAge})
+	case nuxtAuthUtils:
+		name := c.name
+		if name == "" {
+			name = "nuxt-session"
+		}
+		f, err = h3.New(h3.Config{Version: 1, Name: name, Password: c.pw, MaxAge: c.maxAge})
+	case ironSession, ironSession9:
+		v := 8
+		if c.kind == ironSession9 {
+			v = 9
+		}
+		f, err = ironsession.New(ironsession.Config{CookieName: c.name, Password: c.pw, TTL: c.maxAge, Version: v})
 	default:
 		t.Fatalf("unknown peer kind %d", c.kind)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return session.Config[Data]{Format: f}
+	return session.Config[Data]{Format: f, Cookie: c.attrs}
 }
 
 // envelopeOf is s as h3's envelope (iron-session's data alone has no id
@@ -366,3 +396,5 @@ func pwObject(kv ...string) (iron.PasswordOption, map[string]string) {
 	}
 	return iron.PasswordOption{Object: m}, m
 }
+
+func jsonUnmarshal(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }

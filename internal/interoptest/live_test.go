@@ -19,7 +19,14 @@ const (
 	oldPw    = "rotation-key-one-0123456789-abcdefghijkl"
 	newPw    = "rotation-key-two-0123456789-abcdefghijkl"
 	ironName = "iron_app_session"
+	// nuxtPw is shaped as nuxt-auth-utils generates NUXT_SESSION_PASSWORD in
+	// development: a UUID without dashes, 32 characters.
+	nuxtPw = "3f2c1a9e8b7d4c6a9e0f1b2c3d4e5f60"
 )
+
+// nuxtUser is nuxt-auth-utils's session shape: user (sent to the browser by
+// its session route), secure (server only) and anything else.
+var nuxtUser = Data{"user": Data{"id": 42.0, "login": "ada", "name": "Ada Lovelace"}, "secure": Data{"apiToken": "tok-42"}, "loggedInAt": 1768471200000.0}
 
 // roundTrip is one configuration shared by both sides.
 type roundTrip struct {
@@ -75,6 +82,23 @@ func roundTrips() []roundTrip {
 			cfg:  peerCfg{kind: ironSession, name: ironName, pw: pw(h3Pw), maxAge: time.Hour},
 			job:  job{Lib: "iron-session", Password: h3Pw, Name: ironName, TTL: 3600},
 			data: Data{"sub": "user-7", "scope": []any{"read", "write"}}},
+		{name: "iron-session 9 password map",
+			cfg:  peerCfg{kind: ironSession9, name: ironName, pw: isMap},
+			job:  job{Lib: "iron-session9", Password: isMapJS, Name: ironName},
+			data: Data{"user": Data{"id": 7.0, "name": "Zoë", "admin": false}, "csrf": "b6f1c0"}},
+		{name: "iron-session 9 string password and ttl",
+			cfg:  peerCfg{kind: ironSession9, name: ironName, pw: pw(h3Pw), maxAge: time.Hour},
+			job:  job{Lib: "iron-session9", Password: h3Pw, Name: ironName, TTL: 3600},
+			data: Data{"sub": "user-7", "scope": []any{"read", "write"}}},
+		// nuxt-auth-utils's defaults: no maxAge, SameSite=Lax (ours too).
+		{name: "nuxt-auth-utils defaults",
+			cfg:  peerCfg{kind: nuxtAuthUtils, pw: pw(nuxtPw), maxAge: -1},
+			job:  job{Lib: "nuxt-auth-utils", Password: nuxtPw},
+			data: nuxtUser},
+		{name: "nuxt-auth-utils maxAge",
+			cfg:  peerCfg{kind: nuxtAuthUtils, pw: pw(nuxtPw), maxAge: 7 * 24 * time.Hour},
+			job:  job{Lib: "nuxt-auth-utils", Password: nuxtPw, Config: map[string]any{"maxAge": 7 * 24 * 3600}},
+			data: nuxtUser},
 	}
 }
 
@@ -82,7 +106,7 @@ func roundTrips() []roundTrip {
 // h3's {id, createdAt, data, lastSeenAt?}, or iron-session's data alone.
 func sessionOf(t *testing.T, format peerKind, raw []byte) session.Envelope[Data] {
 	t.Helper()
-	if format == ironSession {
+	if format == ironSession || format == ironSession9 {
 		return session.Envelope[Data]{Data: data(t, raw)}
 	}
 	return envelope(t, raw)
@@ -198,11 +222,14 @@ func TestPasswordRotation(t *testing.T) {
 		{"iron-session", ironSession, "iron-session", ironName, "2",
 			peerCfg{kind: ironSession, name: ironName, pw: oldIS},
 			peerCfg{kind: ironSession, name: ironName, pw: newIS}, oldISJS, newISJS},
+		{"iron-session 9", ironSession9, "iron-session9", ironName, "2",
+			peerCfg{kind: ironSession9, name: ironName, pw: oldIS},
+			peerCfg{kind: ironSession9, name: ironName, pw: newIS}, oldISJS, newISJS},
 	}
 	for _, sd := range sides {
 		t.Run(sd.name, func(t *testing.T) {
 			name := ""
-			if sd.format == ironSession {
+			if sd.format == ironSession || sd.format == ironSession9 {
 				name = sd.cookieName
 			}
 			// The library, not rotated yet, seals with password 1.

@@ -141,3 +141,30 @@ func TestCopyMatchesShared(t *testing.T) {
 		t.Errorf("%s differs from the harness's vectors.json: copy it again, unchanged", RelPath)
 	}
 }
+
+func TestLoadPeers(t *testing.T) {
+	f := LoadPeers(t)
+	for _, kind := range []string{PeerEmptySession, PeerLargeValue, PeerStaleChunks, PeerSameSite, PeerNuxtAuthUtils, PeerIronSession9, PeerNoExpiration} {
+		if len(f.Kind(kind)) == 0 {
+			t.Errorf("no %s case", kind)
+		}
+	}
+	for _, c := range f.Cases {
+		for i, s := range c.Steps {
+			if s.Producer == "" || s.At == 0 || s.Response.Status == 0 {
+				t.Errorf("%s step %d: producer %q, at %d, status %d", c.Name, i, s.Producer, s.At, s.Response.Status)
+			}
+		}
+	}
+	for _, bad := range []string{
+		`{"schema":"sealcookie-peer-vectors/2","cases":[{"name":"a","steps":[{}]}]}`,
+		`{"schema":"sealcookie-peer-vectors/1","cases":[]}`,
+		`{"schema":"sealcookie-peer-vectors/1","cases":[{"name":"a","steps":[]}]}`,
+		`{"schema":"sealcookie-peer-vectors/1","cases":[{"name":"a","steps":[{}]},{"name":"a","steps":[{}]}]}`,
+		`{"schema":"sealcookie-peer-vectors/1","surprise":1,"cases":[{"name":"a","steps":[{}]}]}`,
+	} {
+		if _, err := DecodePeers([]byte(bad)); err == nil {
+			t.Errorf("DecodePeers(%s) accepted it", bad)
+		}
+	}
+}

@@ -1,7 +1,7 @@
 // Package iron reads and writes the iron "Fe26.2" seal format, so that a Go
-// service can share session cookies with JavaScript applications: h3 2.x
-// (Nuxt 4, Nitro 3), h3 1.x (Nuxt 3), iron-session 8 (Next.js) and
-// @hapi/iron / iron-webcrypto.
+// service can share session cookies with JavaScript applications: h3 1.x
+// (Nuxt 3 and 4, Nitro 2), h3 2.x (Nuxt 5, Nitro 3), iron-session 8 and 9
+// (Next.js) and @hapi/iron / iron-webcrypto.
 //
 // It exists for interoperability and migration only. New deployments should
 // use the native format of package [github.com/sealcookie/sealcookie/sealed],
@@ -31,10 +31,11 @@
 //
 // Build a [Config] with the helper for the library on the other side:
 //
-//   - h3 2.x (Nuxt 4, Nitro 3): [H3Config]. 8192 iterations, falling back
+//   - h3 1.x (Nuxt 3 and 4, Nitro 2; nuxt-auth-utils): [H3V1Config]. One
+//     iteration.
+//   - h3 2.x (Nuxt 5, Nitro 3): [H3Config]. 8192 iterations, falling back
 //     to 1 for the seals of h3 1.x, as h3 does.
-//   - h3 1.x (Nuxt 3): [H3V1Config]. One iteration.
-//   - iron-session 8 (Next.js): [IronSessionConfig]. One iteration; the
+//   - iron-session 8 and 9 (Next.js): [IronSessionConfig]. One iteration; the
 //     highest numeric password id seals; cookie values carry a "~2" suffix
 //     ([SplitIronSessionValue], [IronSessionValue]).
 //   - @hapi/iron and iron-webcrypto used directly: [IronConfig]. One

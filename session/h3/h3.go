@@ -29,9 +29,39 @@
 //     createdAt + MaxAge and lastSeenAt + IdleTimeout.
 //   - The cookie is Config.Name ("h3" by default) and the session header
 //     x-<lowercased name>-session unless session.Config says otherwise.
+//   - An empty session (data that encodes as null: a nil map or pointer) is
+//     sealed as h3 seals one, "data":{}; h3's update() fails on null. Nulls
+//     inside the data are sealed as they are, and h3 keeps them.
+//   - A read accepts any cookie a browser keeps (name and value within 4096
+//     bytes), such as the values up to about 4,090 characters h3 1.x writes.
+//     A save writes at most 4000 characters per cookie, so with Version 1
+//     (one cookie, never chunked) Update refuses a session that seals
+//     longer; h3 1.x writes any length, and browsers drop a cookie past
+//     4096 bytes.
+//   - Chunks past the count (left when two overlapping requests wrote
+//     different counts) are ignored, as h3 2.x ignores them, and the next
+//     save deletes every one the request carried.
 //
 // As in the native format, a new session that is never changed writes no
 // cookie (h3's useSession writes one at once; its getSession does not).
+//
+// # Differences that remain
+//
+//   - h3 1.x writes no SameSite attribute; this format writes SameSite=Lax
+//     unless session.Config.Cookie.OmitSameSite asks for h3 1.x's exact
+//     attributes (weaker: see package cookie). nuxt-auth-utils sets Lax.
+//   - With neither MaxAge nor IdleTimeout, h3 seals with no expiration and
+//     a session never ends, on either side; set MaxAge on both sides (a
+//     reader's MaxAge counts from createdAt, so it also ends the sessions
+//     such a writer sealed).
+//
+// # Nuxt and nuxt-auth-utils
+//
+// Nuxt 3 and 4 run h3 1.x (Version 1); Nuxt 5 runs h3 2.x (Version 2).
+// nuxt-auth-utils (useUserSession) keeps its session with h3 1.x's
+// useSession under the name "nuxt-session", the password of
+// NUXT_SESSION_PASSWORD, runtimeConfig.session's maxAge (none by default)
+// and SameSite=Lax; its data is {user, secure, …}. See the example of New.
 //
 // Every seal costs h3 one or two PBKDF2-SHA1 derivations (8192 iterations in
 // h3 2.x). This package caches the keys of seals that verified, so a client
@@ -42,6 +72,8 @@
 package h3
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -161,7 +193,45 @@ func New(c Config) (session.Format, error) {
 func (f *format) Rules() session.Rules { return f.rules }
 
 func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
-	return f.ring.Seal(pt, now)
+	return f.ring.Seal(emptyData(pt), now)
+}
+
+// emptyData returns the envelope pt with a null "data" written as h3 writes
+// an empty session, {}: h3's session.update() merges into the data with
+// Object.assign, which throws on null (HTTP 500 on every later update). A
+// nil map or pointer is how Go spells an empty session. Other envelopes,
+// and anything that does not parse as a JSON object, are returned as they
+// are.
+func emptyData(pt []byte) []byte {
+	if !nullMember(pt) {
+		return pt // the common case: no "data": null anywhere, nothing to parse
+	}
+	dec := json.NewDecoder(bytes.NewReader(pt))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return pt
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return pt
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return pt
+		}
+		if key != "data" {
+			continue
+		}
+		if string(v) != "null" {
+			return pt
+		}
+		end := int(dec.InputOffset()) // just past the value
+		out := make([]byte, 0, len(pt))
+		out = append(out, pt[:end-len("null")]...)
+		out = append(out, "{}"...)
+		return append(out, pt[end:]...)
+	}
+	return pt
 }
 
 func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
@@ -176,6 +246,32 @@ func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool,
 }
 
 func (f *format) SealedLen(n int) int { return f.ring.SealedLen(n) }
+
+// nullMember reports whether pt has a member "data" whose value is null at
+// any depth, without allocating: only then can the top-level one be null.
+func nullMember(pt []byte) bool {
+	const key = `"data"`
+	for i := 0; ; {
+		j := bytes.Index(pt[i:], []byte(key))
+		if j < 0 {
+			return false
+		}
+		k := skipSpace(pt, i+j+len(key))
+		if k < len(pt) && pt[k] == ':' && bytes.HasPrefix(pt[skipSpace(pt, k+1):], []byte("null")) {
+			return true
+		}
+		i += j + 1
+	}
+}
+
+// skipSpace returns the index of the first byte of pt at or after i that is
+// not JSON whitespace.
+func skipSpace(pt []byte, i int) int {
+	for i < len(pt) && (pt[i] == ' ' || pt[i] == '\t' || pt[i] == '\n' || pt[i] == '\r') {
+		i++
+	}
+	return i
+}
 
 // headerName is h3's default session header: x-<lowercased name>-session.
 func headerName(name string) string {

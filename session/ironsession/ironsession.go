@@ -1,14 +1,15 @@
-// Package ironsession is the session format of iron-session 8, the usual
-// session library of Next.js applications, for a Go service that shares the
-// application's session cookie.
+// Package ironsession is the session format of iron-session 8 and 9, the
+// usual session library of Next.js applications, for a Go service that
+// shares the application's session cookie.
 //
-//	f, err := ironsession.New(ironsession.Config{CookieName: "app", Password: pw})
+//	f, err := ironsession.New(ironsession.Config{CookieName: "app", Password: pw, Version: 9})
 //	m, err := session.New(session.Config[User]{Format: f})
 //
 // It exists for interoperability and migration. The session's data itself is
 // sealed, with no envelope, as an iron "Fe26.2" seal (package sealed/iron) at
 // one PBKDF2 iteration followed by "~2"; the highest numeric password id
-// seals. The Manager follows iron-session's rules (see session.Rules.Peer):
+// seals. iron-session 8 and 9 write the same cookies and read each other's.
+// The Manager follows iron-session's rules (see session.Rules.Peer):
 //
 //   - There is no id and no times: Session.ID returns "", CreatedAt,
 //     LastSeenAt and ExpiresAt the zero Time, and Regenerate only marks the
@@ -19,20 +20,42 @@
 //   - The cookie's Max-Age is the TTL less 60 seconds (2147483647 for a TTL
 //     that never expires), with no Expires attribute; one cookie, never
 //     chunked; no session header unless session.Config.Header names one.
-//   - A value without the "~2" suffix is read as iron-session 8 reads a seal
-//     of its older versions: the data is the seal's "persistent" member
-//     (usually absent, hence empty data). The suffix is outside the MAC, as
-//     in iron-session.
+//   - An empty session (data that encodes as null, such as a nil map) is
+//     sealed as {}, as iron-session seals one.
+//
+// Where the two versions differ, Config.Version chooses:
+//
+//   - A value without the "~2" suffix: iron-session 8 reads it as a seal of
+//     its older versions, whose data is the seal's "persistent" member
+//     (usually absent, hence empty data); iron-session 9 reads the seal's
+//     data as it is. The suffix is outside the MAC in both.
+//   - Any other suffix ("~3", "~x"): iron-session 9 ignores it; iron-session
+//     8, and Version 8 here, reads such a value as an older version's.
+//   - iron-session 9 can split a large session over the cookies name.0 …
+//     name.3 (its chunk: true option, off by default). This format reads and
+//     writes one cookie only: keep such sessions within one cookie.
+//
+// # Differences that remain
+//
+// iron-session accepts a seal without an expiration field (written with
+// ttl: 0) forever, whatever ttl its reader is configured with. Here a
+// configured TTL ends such a seal at once ([sealed.ErrExpired]): nothing in
+// it tells its age, and a TTL means sessions expire. A peer that writes them
+// (ttl: 0, or cookieOptions.maxAge: undefined) is matched with TTL
+// negative.
 //
 // For sessions only Go reads, the native format is shorter, faster and binds
 // each value to its cookie.
 package ironsession
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -52,16 +75,25 @@ type Config struct {
 	// TTL is iron-session's ttl: the seal expires this long after each
 	// save. 0 means its default, 14 days; negative means its ttl: 0 (never
 	// expires); otherwise a whole number of seconds over 60, at most 400
-	// days.
+	// days. With a TTL, a seal that carries no expiration is refused (see
+	// the package documentation).
 	TTL time.Duration
+
+	// Version is iron-session's major version, 8 or 9: which of their rules
+	// reads a value without the "~2" suffix (see the package
+	// documentation). 0 means 8. Both write and read the same cookies
+	// otherwise.
+	Version int
 }
 
 // maxAgeForever is iron-session's cookie Max-Age for ttl: 0.
 const maxAgeForever = 2147483647
 
 type format struct {
-	ring  *iron.Keyring
-	rules session.Rules
+	ring    *iron.Keyring
+	rules   session.Rules
+	ttl     time.Duration // 0: seals never expire
+	version int           // 8 or 9
 }
 
 // New validates c and returns the iron-session format for
@@ -69,6 +101,14 @@ type format struct {
 func New(c Config) (session.Format, error) {
 	if c.CookieName == "" {
 		return nil, fmt.Errorf("ironsession: CookieName is required, as iron-session's cookieName is")
+	}
+	version := c.Version
+	switch version {
+	case 0:
+		version = 8
+	case 8, 9:
+	default:
+		return nil, fmt.Errorf("ironsession: Version %d: want 8 or 9", c.Version)
 	}
 	ttl := c.TTL
 	switch {
@@ -93,7 +133,7 @@ func New(c Config) (session.Format, error) {
 	if ttl > 0 {
 		maxAge = int((ttl - iron.DefaultTimestampSkew) / time.Second)
 	}
-	return &format{ring: ring, rules: session.Rules{
+	return &format{ring: ring, ttl: ttl, version: version, rules: session.Rules{
 		Name:         c.CookieName,
 		Header:       func(string) string { return "" }, // iron-session reads the cookie only
 		DataOnly:     true,
@@ -106,6 +146,9 @@ func New(c Config) (session.Format, error) {
 func (f *format) Rules() session.Rules { return f.rules }
 
 func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
+	if string(bytes.TrimSpace(pt)) == "null" {
+		pt = []byte("{}") // iron-session seals an empty session as {}; a nil map encodes as null
+	}
 	v, err := f.ring.Seal(pt, now)
 	if err != nil {
 		return "", err
@@ -114,15 +157,28 @@ func (f *format) Seal(pt []byte, _ string, _, now time.Time) (string, error) {
 }
 
 func (f *format) Open(dst []byte, value, _ string, now time.Time) ([]byte, bool, error) {
-	seal, version, err := iron.SplitIronSessionValue(value)
+	seal, unwrap := value, false
+	if f.version == 9 {
+		// iron-session 9 strips whatever follows the first "~" and reads
+		// the seal's data as it is.
+		if i := strings.IndexByte(value, '~'); i >= 0 {
+			seal = value[:i]
+		}
+	} else {
+		s, version, err := iron.SplitIronSessionValue(value)
+		if err != nil {
+			return nil, false, err
+		}
+		seal, unwrap = s, version != iron.IronSessionVersion
+	}
+	pt, info, err := f.ring.Unseal(seal, now)
 	if err != nil {
 		return nil, false, err
 	}
-	pt, _, err := f.ring.Unseal(seal, now)
-	if err != nil {
-		return nil, false, err
+	if f.ttl > 0 && info.Expires.IsZero() {
+		return nil, false, fmt.Errorf("%w: iron-session: the seal has no expiration, but a ttl is configured", sealed.ErrExpired)
 	}
-	if version != iron.IronSessionVersion {
+	if unwrap {
 		// iron-session 8 reads a seal without "~2" as one of its older
 		// versions, which kept the session under "persistent".
 		var old struct {

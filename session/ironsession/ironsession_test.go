@@ -43,6 +43,8 @@ func TestConfigValidation(t *testing.T) {
 		{"ttl with a fraction", ironsession.Config{CookieName: "s", Password: pw, TTL: 90*time.Second + time.Millisecond}, "whole number"},
 		{"ttl over 400 days", ironsession.Config{CookieName: "s", Password: pw, TTL: 401 * 24 * time.Hour}, "400"},
 		{"non-numeric id", ironsession.Config{CookieName: "s", Password: iron.PasswordOption{Object: map[string]string{"a": ironPw1}}}, "Password"},
+		{"version 7", ironsession.Config{CookieName: "s", Password: pw, Version: 7}, "Version 7: want 8 or 9"},
+		{"version 10", ironsession.Config{CookieName: "s", Password: pw, Version: 10}, "Version 10: want 8 or 9"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,6 +62,8 @@ func TestConfigValidation(t *testing.T) {
 		{CookieName: "s", Password: pw, TTL: 61 * time.Second},
 		{CookieName: "s", Password: pw, TTL: 400 * 24 * time.Hour},
 		{CookieName: "s", Password: pw, TTL: -1},
+		{CookieName: "s", Password: pw, Version: 8},
+		{CookieName: "s", Password: pw, Version: 9},
 	} {
 		if _, err := ironsession.New(c); err != nil {
 			t.Errorf("ironsession.New(ttl %v): %v", c.TTL, err)
@@ -214,6 +218,7 @@ func TestFormat(t *testing.T) {
 		t.Errorf("ttl 0 seal after ten years: %+v %v", got, err)
 	}
 	// A seal without "~2" is an iron-session < 8 seal: data under "persistent".
+	cfg.TTL = iron.IronSessionDefaultTTL
 	ic, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)
