@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
@@ -57,7 +58,7 @@ func (e *env) decode(args []string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := e.readInput(pos, maxInput)
+	raw, err := e.decodeSource(pos)
 	if err != nil {
 		return err
 	}
@@ -68,6 +69,9 @@ func (e *env) decode(args []string) error {
 	}
 	d := &decoder{opts: &c.options, pw: pw, now: now}
 	res, err := d.decode(format, in)
+	if n := d.picked.note(); n != "" {
+		fmt.Fprintf(e.stderr, "sealcookie decode: %s\n", n)
+	}
 	if err != nil {
 		return rejection(err)
 	}
@@ -113,6 +117,8 @@ type decoder struct {
 	pw   iron.PasswordOption
 	now  func() time.Time
 	auto bool // the format was detected, not given
+
+	picked *picked // the cookie taken from several, when --name did not say
 }
 
 // decode decodes in as format; auto detects the format first.
@@ -128,6 +134,17 @@ func (d *decoder) decode(format string, in *input) (*decoded, error) {
 	f := formatOf(format)
 	if f == nil {
 		return nil, usagef("unknown format %q", format)
+	}
+	if name == "" && !d.auto && (in.mode == modeCookieHeader || in.mode == modeSetCookie) {
+		// The library's own name if the input has it; else this format's
+		// cookie among the others.
+		if r := in.request(); f.cookie == "" || len(r.CookiesNamed(f.cookie)) == 0 {
+			pick, err := pickCookie(r, func(looks string) bool { return slices.Contains(f.looks, looks) })
+			if err != nil {
+				return nil, err
+			}
+			name, d.picked = pick.name, pick
+		}
 	}
 	if name == "" {
 		name = f.cookie

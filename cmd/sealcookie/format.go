@@ -34,6 +34,7 @@ type formatSpec struct {
 	aliases  []string // other accepted spellings, the checker's too
 	cookie   string   // the library's cookie name when told none; "": --name is required
 	describe string   // the format line of --explain
+	looks    []string // what detect calls this format's values, so decode can find its cookie among others
 
 	// peer builds the session.Format of a JavaScript peer, for the formats
 	// read and written through peerManager.
@@ -50,6 +51,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"sealcookie"},
 	cookie:   "__Host-session",
 	describe: "native (sealcookie v1: XChaCha20-Poly1305)",
+	looks:    []string{formatNative},
 	decode:   (*decoder).native,
 	seal:     (*sealer).native,
 }, {
@@ -57,6 +59,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"h3", "h3@2"},
 	cookie:   "h3",
 	describe: "h3v2 (h3 2.x session in iron Fe26.2)",
+	looks:    []string{formatIron},
 	peer:     h3Format(2),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -65,6 +68,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"h3@1"},
 	cookie:   "h3",
 	describe: "h3v1 (h3 1.x session in iron Fe26.2)",
+	looks:    []string{formatIron},
 	peer:     h3Format(1),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -73,12 +77,14 @@ var formats = []*formatSpec{{
 	aliases:  []string{"iron-webcrypto"},
 	cookie:   "__Host-session",
 	describe: "iron (raw @hapi/iron Fe26.2 seal)",
+	looks:    []string{formatIron},
 	decode:   (*decoder).iron,
 	seal:     (*sealer).iron,
 }, {
 	name:     formatIronSession,
 	cookie:   "iron-session",
 	describe: "iron-session (iron-session 8, iron Fe26.2 with ~2)",
+	looks:    []string{formatIronSession, formatIron},
 	peer:     ironSessionFormat,
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -87,6 +93,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"securecookie"},
 	cookie:   "", // chosen by the application
 	describe: "gorilla (gorilla/securecookie)",
+	looks:    []string{formatGorilla},
 	decode:   (*decoder).gorilla,
 }}
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ usage:
   sealcookie serve  [--addr 127.0.0.1:8080] [password options]
                                         run the demo web app
   sealcookie help [CMD]                 this text, or a command's options
+  sealcookie --version                  the module version and VCS revision of this build
 
 Passwords: --password-file F | --password-env VAR | --password-json J, else the
 SEALCOOKIE_PASSWORD environment variable (--password P works, with a warning:
@@ -86,6 +88,9 @@ func (e *env) run(args []string) int {
 		}
 		fmt.Fprint(e.stdout, usageText)
 		return exitOK
+	case "version", "--version", "-version":
+		fmt.Fprintln(e.stdout, versionLine(debug.ReadBuildInfo()))
+		return exitOK
 	default:
 		fmt.Fprintf(e.stderr, "sealcookie: unknown command %q (commands: decode, seal, keygen, serve, help)\n", cmd)
 		return exitUsage
@@ -105,6 +110,9 @@ func (e *env) exit(cmd string, err error) int {
 		if ue.msg != "" {
 			fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(ue.msg))
 		}
+		if ue.hint != "" {
+			fmt.Fprintln(e.stderr, ue.hint)
+		}
 		return exitUsage
 	default:
 		fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(err.Error()))
@@ -113,7 +121,8 @@ func (e *env) exit(cmd string, err error) int {
 }
 
 // usageError is a mistake in the arguments or the configuration: exit 2.
-type usageError struct{ msg string }
+// hint, if set, is a second line saying where to look.
+type usageError struct{ msg, hint string }
 
 func (u *usageError) Error() string { return u.msg }
 
@@ -135,7 +144,8 @@ func newFlagSet(cmd string) *flag.FlagSet {
 
 // parse parses args with fs, allowing flags after positional arguments, and
 // returns the positional ones. -h prints the help on stdout and returns
-// flag.ErrHelp; a mistake prints it on stderr and returns a usage error.
+// flag.ErrHelp; a mistake is a usage error that says what was wrong first,
+// then where the help is (not the whole help, which would bury it).
 func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -144,8 +154,7 @@ func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string,
 				printHelp(e.stdout, fs, synopsis)
 				return nil, flag.ErrHelp
 			}
-			printHelp(e.stderr, fs, synopsis)
-			return nil, &usageError{msg: err.Error()}
+			return nil, &usageError{msg: flagProblem(err), hint: fmt.Sprintf("run %q for its options", fs.Name()+" --help")}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
