@@ -18,15 +18,18 @@ import (
 // (cookie.MaxChunksLimit chunks of 4000 characters, plus names).
 const maxInput = 1 << 20
 
-const decodeSynopsis = `sealcookie decode [options] [VALUE]
+const decodeSynopsis = `sealcookie decode [options] [VALUE | FILE | -]
 
-Reads a sealed value (from VALUE or stdin), or with --cookie-header a whole
-Cookie header, with --set-cookie Set-Cookie lines, with --session-header the
+Reads a sealed value (VALUE itself, the file FILE, or stdin when given - or
+nothing), or with --cookie-header a whole Cookie header, with --set-cookie
+Set-Cookie lines (a response's headers will do), with --session-header the
 value of the session header, with --request-headers-json a JSON object of
 request headers, and prints the session as JSON: h3's
 {"id","createdAt","data","lastSeenAt"?} for sessions, the data object for
-iron-session, raw iron and gorilla. A value it cannot accept prints one line
-on stderr saying why and exits 1.`
+iron-session, raw iron and gorilla. Of several cookies, it takes the one with
+a default session cookie name, else the only one that looks sealed, and says
+which on stderr; --name chooses. A value it cannot accept prints one line on
+stderr saying why and exits 1.`
 
 type decodeCmd struct {
 	options
@@ -39,7 +42,7 @@ type decodeCmd struct {
 func (e *env) decode(args []string) error {
 	c := &decodeCmd{}
 	fs := newFlagSet("decode")
-	c.addCommon(fs)
+	c.addCommon(fs, false)
 	fs.BoolVar(&c.explain, "explain", false, "also print the format, key id, instants, age, size and chunks on stderr")
 	fs.BoolVar(&c.pretty, "pretty", false, "indent the JSON")
 	c.addModes(fs)
