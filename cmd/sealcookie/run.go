@@ -56,6 +56,9 @@ type env struct {
 	now func() time.Time
 	// listening, if set, hears the demo server's address once it listens.
 	listening func(net.Addr)
+	// self is how to run this command again from the user's shell, for
+	// the commands it prints; "" means "sealcookie".
+	self string
 }
 
 // run is main without the process: it parses args, runs one command and
@@ -63,7 +66,7 @@ type env struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, now: time.Now}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, now: time.Now, self: selfName(os.Args[0])}
 	return e.run(args)
 }
 
