@@ -76,9 +76,17 @@ bench-go: ## one quick pass of every Go benchmark, with allocations, printed onl
 bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, printed only
 	cd internal/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node bench.mjs
 
+# The demo is built, then run as make's own child (exec, no shell or go run
+# in between): Ctrl-C stops it, and so does SIGTERM to make, which make
+# passes on to it.
+DEMO_BIN ?= ./bin/sealcookie
+
 .PHONY: demo
-demo: ## run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
-	$(GO) run ./cmd/sealcookie serve $(DEMO_ARGS)
+demo: ## build bin/sealcookie, then run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
+	@echo "== building $(DEMO_BIN) (go build; the first build compiles every dependency and can take a minute)"
+	$(GO) build -o $(DEMO_BIN) ./cmd/sealcookie
+	@echo "== running $(DEMO_BIN) serve $(DEMO_ARGS)"
+	@exec $(DEMO_BIN) serve $(DEMO_ARGS)
 
 LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2
