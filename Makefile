@@ -13,10 +13,15 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# make test runs go test through internal/testreport: the same ok / FAIL
+# lines and failure output as go test, go test's exit status, and at the end
+# what was skipped and why. Each quoted argument is one go test command line;
+# a module of its own gets one with -C.
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
-	$(GO) test -race -count=1 $(PKGS)
-	$(GO) -C internal/benchreport test -race -count=1 ./...
+test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs), ending with the skipped tests and why
+	$(GO) run ./internal/testreport -go=$(GO) -- \
+		'test -race -count=1 $(PKGS)' \
+		'-C internal/benchreport test -race -count=1 ./...'
 
 .PHONY: vet
 vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
