@@ -1,7 +1,16 @@
 // Package iron reads and writes the iron "Fe26.2" seal format, so that a Go
 // service can share session cookies with JavaScript applications: h3 2.x
-// (Nuxt 4, Nitro 3), h3 1.x (Nuxt 3), iron-session 8 (Next.js) and
-// @hapi/iron / iron-webcrypto.
+// (Nitro 3, Nuxt 5), h3 1.x (Nitro 2, Nuxt 3 and 4), iron-session 8 (Next.js)
+// and @hapi/iron / iron-webcrypto.
+//
+// A Go service shares sessions with those applications through packages
+// session/h3 and session/ironsession, which use this one. Use it directly for
+// a raw iron value, as @hapi/iron's seal and unseal make and take:
+//
+//	cfg, err := iron.IronConfig(iron.PasswordOption{Plain: pw}, 0, time.Hour) // or H3Config, IronSessionConfig, ...
+//	k, err := iron.NewKeyring(cfg)
+//	v, err := k.Seal([]byte(`{"user":"ada"}`), time.Now())
+//	plaintext, info, err := k.Unseal(v, time.Now())
 //
 // It exists for interoperability and migration only. New deployments should
 // use the native format of package [github.com/sealcookie/sealcookie/sealed],
@@ -31,9 +40,9 @@
 //
 // Build a [Config] with the helper for the library on the other side:
 //
-//   - h3 2.x (Nuxt 4, Nitro 3): [H3Config]. 8192 iterations, falling back
+//   - h3 2.x (Nitro 3, Nuxt 5): [H3Config]. 8192 iterations, falling back
 //     to 1 for the seals of h3 1.x, as h3 does.
-//   - h3 1.x (Nuxt 3): [H3V1Config]. One iteration.
+//   - h3 1.x (Nitro 2, Nuxt 3 and 4): [H3V1Config]. One iteration.
 //   - iron-session 8 (Next.js): [IronSessionConfig]. One iteration; the
 //     highest numeric password id seals; cookie values carry a "~2" suffix
 //     ([SplitIronSessionValue], [IronSessionValue]).

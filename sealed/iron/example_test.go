@@ -10,15 +10,15 @@ import (
 	"github.com/sealcookie/sealcookie/sealed/iron"
 )
 
-// h3v1Cookie is a real session cookie value written by h3 1.15.11 (Nuxt 3)
+// h3v1Cookie is a real session cookie value written by h3 1.15.11 (Nuxt 3 and 4)
 // with the password below, from the interop vectors (case h3v1-default).
 const (
 	h3v1Password = "h3-version-one-password-at-least-32-chars"
 	h3v1Cookie   = "Fe26.2**99791a55e429fdc741599328ebd4aa1a6cdfb91fd0c3b4285b5fb0ef744855ee*sFup33dE79wS-jt6goCFCg*hb7XQcoA5zqLSm5a0KY-1FGdPA-Aq0UoJLQquYVSVW3MuvJymoO72f2jIw3fR3Tal6Nfku_3IiQxDMBCFFScZgpeh1yucTLR8Ap54s5ma4zjUbcWqe6YabZILbCrWeaOQSE7xwXJqTmb4EbfyAzYprp6KortOYJNgYCjFDDBcW0yZXSiUJWLjbw3y2RFWiuwUvTkR_q2HK4j8UcyE57SG-8PCA7P1mJNoZyAFjdAMAA**e147117e80a6aa56029836a79f518aa49c5270d84aeb15a6d850f14e1c4d4637*30f015_b1eZdBYyYTgj5iy7_pesfcUnKlUAgf3la2G0"
 )
 
-// A Go service configured like h3 2.x (Nuxt 4) reads a cookie that h3 1.x
-// (Nuxt 3) wrote: it opens with the 1-iteration fallback, and Info says to
+// A Go service configured like h3 2.x (Nitro 3) reads a cookie that h3 1.x
+// (Nuxt 3 and 4) wrote: it opens with the 1-iteration fallback, and Info says to
 // re-seal it.
 func Example() {
 	cfg, err := iron.H3Config(iron.PasswordOption{Plain: h3v1Password}, 0)

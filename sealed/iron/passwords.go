@@ -187,7 +187,7 @@ func ironSessionPasswords(o PasswordOption) (ps []Password, sealID string, err e
 	return ps, ps[len(ps)-1].ID, nil
 }
 
-// H3Config returns the Config of h3 2.x (Nuxt 4, Nitro 3) for a password
+// H3Config returns the Config of h3 2.x (Nitro 3, Nuxt 5) for a password
 // option and a TTL: 8192 iterations, falling back to 1 for the seals of
 // h3 1.x as h3 does by default (set FallbackIterations to 0 for h3's
 // legacySealFallback: false). h3's TTL is maxAge, or idleTimeout when
@@ -206,7 +206,7 @@ func H3Config(o PasswordOption, ttl time.Duration) (Config, error) {
 	return c, nil
 }
 
-// H3V1Config returns the Config of h3 1.x (Nuxt 3): one iteration, and
+// H3V1Config returns the Config of h3 1.x (Nitro 2, Nuxt 3 and 4): one iteration, and
 // otherwise the rules of H3Config.
 func H3V1Config(o PasswordOption, ttl time.Duration) (Config, error) {
 	return IronConfig(o, DefaultIterations, ttl)
