@@ -88,7 +88,7 @@ DEMO_BIN ?= ./bin/sealcookie
 
 .PHONY: demo
 demo: ## build bin/sealcookie, then run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
-	@echo "== building $(DEMO_BIN) (go build; the first build compiles every dependency and can take a minute)"
+	@echo "== building $(DEMO_BIN) (go build; on a cold build cache it compiles every dependency: a minute or two)"
 	$(GO) build -o $(DEMO_BIN) ./cmd/sealcookie
 	@echo "== running $(DEMO_BIN) serve $(DEMO_ARGS)"
 	@exec $(DEMO_BIN) serve $(DEMO_ARGS)

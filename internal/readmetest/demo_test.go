@@ -61,7 +61,9 @@ func TestMakeDemo(t *testing.T) {
 			var mu sync.Mutex
 			var lines []string
 			listening := make(chan string, 1)
+			readAll := make(chan struct{}) // closed at EOF: make and the demo have exited
 			go func() {
+				defer close(readAll)
 				sc := bufio.NewScanner(out)
 				for sc.Scan() {
 					mu.Lock()
@@ -94,7 +96,10 @@ func TestMakeDemo(t *testing.T) {
 				t.Fatal(err)
 			}
 			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			go func() {
+				<-readAll // Wait closes the pipe: read it all first
+				done <- cmd.Wait()
+			}()
 			select {
 			case err = <-done:
 			case <-time.After(10 * time.Second):
