@@ -13,10 +13,15 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# make test runs go test through internal/testreport: the same ok / FAIL
+# lines and failure output as go test, go test's exit status, and at the end
+# what was skipped and why. Each quoted argument is one go test command line;
+# a module of its own gets one with -C.
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
-	$(GO) test -race -count=1 $(PKGS)
-	$(GO) -C internal/benchreport test -race -count=1 ./...
+test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs), ending with the skipped tests and why
+	$(GO) run ./internal/testreport -go=$(GO) -- \
+		'test -race -count=1 $(PKGS)' \
+		'-C internal/benchreport test -race -count=1 ./...'
 
 .PHONY: vet
 vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
@@ -90,9 +95,17 @@ bench-go: ## one quick pass of every Go benchmark, with allocations, printed onl
 bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, printed only
 	cd internal/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node bench.mjs
 
+# The demo is built, then run as make's own child (exec, no shell or go run
+# in between): Ctrl-C stops it, and so does SIGTERM to make, which make
+# passes on to it.
+DEMO_BIN ?= ./bin/sealcookie
+
 .PHONY: demo
-demo: ## run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
-	$(GO) run ./cmd/sealcookie serve $(DEMO_ARGS)
+demo: ## build bin/sealcookie, then run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
+	@echo "== building $(DEMO_BIN) (go build; on a cold build cache it compiles every dependency: a minute or two)"
+	$(GO) build -o $(DEMO_BIN) ./cmd/sealcookie
+	@echo "== running $(DEMO_BIN) serve $(DEMO_ARGS)"
+	@exec $(DEMO_BIN) serve $(DEMO_ARGS)
 
 LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2

@@ -9,8 +9,16 @@
 // net/http ([http.Cookie.String], [http.ParseSetCookie],
 // [http.Request.CookiesNamed], [http.Request.Cookies]).
 //
-// Build a [Spec] once with [New], then call [Spec.Read], [Spec.Write] and
-// [Spec.Delete] per request. A Spec is immutable and safe for concurrent use.
+// Package session reads and writes its cookies with this package, so most
+// applications never call it. To keep some other long value in cookies, build
+// a [Spec] once with [New], then call [Spec.Read], [Spec.Write] and
+// [Spec.Delete] per request with the request's Cookie header lines. A Spec is
+// immutable and safe for concurrent use.
+//
+//	spec, err := cookie.New("__Host-prefs", cookie.Attributes{})
+//	...
+//	value, chunks, err := spec.Read(r.Header["Cookie"]) // chunks reassembled; ErrNoCookie if absent
+//	err = spec.Write(w.Header(), r.Header["Cookie"], value, time.Time{}, 3600) // chunked if long; stale chunks deleted
 //
 // # Defaults
 //

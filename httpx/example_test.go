@@ -265,3 +265,92 @@ func ExampleSafeRedirect() {
 	// "/%252F%252Fevil.com"  false /
 	// "javascript:alert(1)"  false /
 }
+
+// A guard in front of the pages that need a signed-in user: browsers go to
+// the login page and come back to where they were, API clients get 401 JSON.
+func ExampleNewGuard() {
+	m := exampleManager()
+	guard, err := httpx.NewGuard(m, httpx.GuardConfig[Account]{
+		Authenticated: func(a Account) bool { return a.UserID != "" },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /account", guard.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "account of %s", m.Get(r).Data().Name)
+	})))
+	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+		s := m.Get(r)
+		s.Regenerate() // a new id at every login
+		if err := s.Update(func(a *Account) { a.UserID, a.Name = "u1", "Ada" }); err != nil {
+			http.Error(w, "session too large", http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, httpx.RedirectTarget(r, ""), http.StatusSeeOther) // same-origin only
+	})
+	srv := httptest.NewTLSServer(m.Middleware(mux))
+	defer srv.Close()
+
+	c := browser(srv)
+	show(c, "GET", srv.URL+"/account", "")
+	show(c, "GET", srv.URL+"/account", "", "Accept", "application/json")
+	show(c, "POST", srv.URL+"/auth/login?redirectTo=%2Faccount", "")
+	show(c, "GET", srv.URL+"/account", "")
+	// Output:
+	// GET /account: 303 -> /auth/login?redirectTo=%2Faccount
+	// GET /account: 401 {"error":"unauthenticated"}
+	// POST /auth/login: 303 -> /account
+	// GET /account: 200 account of Ada
+}
+
+// The session endpoint gives browser code what it may see of the session
+// (Auth.js's useSession()), never cached, and here lets it change one field.
+func ExampleNewEndpoint() {
+	m := exampleManager()
+	type view struct {
+		Name   string `json:"name"`
+		Visits int    `json:"visits"`
+	}
+	endpoint, err := httpx.NewEndpoint(m, httpx.EndpointConfig[Account, view]{
+		Project: func(s *session.Session[Account]) view {
+			a := s.Data()
+			return view{a.Name, a.Visits} // never the user id
+		},
+		Update: func(s *session.Session[Account], body json.RawMessage) error {
+			var in struct{ Name string } // the one field browser code may set
+			if err := json.Unmarshal(body, &in); err != nil || in.Name == "" {
+				return fmt.Errorf("refused")
+			}
+			return s.Update(func(a *Account) { a.Name = in.Name })
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		m.Get(r).Update(func(a *Account) { a.Visits++ })
+	})
+	mux.Handle("/api/auth/session", endpoint)
+	srv := httptest.NewTLSServer(m.Middleware(mux))
+	defer srv.Close()
+
+	c := browser(srv)
+	show(c, "GET", srv.URL+"/", "")
+	show(c, "GET", srv.URL+"/api/auth/session", "")
+	show(c, "POST", srv.URL+"/api/auth/session", `{"name":"Ada"}`, "Content-Type", "application/json", "Sec-Fetch-Site", "same-origin")
+	show(c, "POST", srv.URL+"/api/auth/session", `{"name":"Mallory"}`, "Content-Type", "application/json", "Sec-Fetch-Site", "cross-site")
+	resp, err := c.Get(srv.URL + "/api/auth/session")
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Header.Get("Cache-Control"))
+	// Output:
+	// GET /: 200
+	// GET /api/auth/session: 200 {"name":"","visits":1}
+	// POST /api/auth/session: 200 {"name":"Ada","visits":1}
+	// POST /api/auth/session: 403 {"error":"cross-origin request"}
+	// no-store
+}

@@ -6,6 +6,14 @@
 // header. The byte layout is specified in FORMAT.md, next to this file, so that
 // another language can implement it.
 //
+// Sessions use it through package session (its Config.Keys); use it directly
+// to seal a value that is not a session, such as a token in a link:
+//
+//	k, err := sealed.NewKeyring(sealed.Key{ID: 1, Password: pw}) // pw: 32 bytes or more, e.g. from sealcookie keygen
+//	v, err := k.SealString([]byte(`{"invite":42}`), "invite", time.Now().Add(time.Hour))
+//	...
+//	plaintext, info, err := k.OpenString(v, "invite", time.Now()) // ErrNotAuthentic, ErrExpired, ...
+//
 // # Security model
 //
 // Values are encrypted and authenticated with XChaCha20-Poly1305. Its 24-byte

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
@@ -17,15 +19,18 @@ import (
 // (cookie.MaxChunksLimit chunks of 4000 characters, plus names).
 const maxInput = 1 << 20
 
-const decodeSynopsis = `sealcookie decode [options] [VALUE]
+const decodeSynopsis = `sealcookie decode [options] [VALUE | FILE | -]
 
-Reads a sealed value (from VALUE or stdin), or with --cookie-header a whole
-Cookie header, with --set-cookie Set-Cookie lines, with --session-header the
+Reads a sealed value (VALUE itself, the file FILE, or stdin when given - or
+nothing), or with --cookie-header a whole Cookie header, with --set-cookie
+Set-Cookie lines (a response's headers will do), with --session-header the
 value of the session header, with --request-headers-json a JSON object of
 request headers, and prints the session as JSON: h3's
 {"id","createdAt","data","lastSeenAt"?} for sessions, the data object for
-iron-session, raw iron and gorilla. A value it cannot accept prints one line
-on stderr saying why and exits 1.`
+iron-session, raw iron and gorilla. Of several cookies, it takes the one with
+a default session cookie name, else the only one that looks sealed, and says
+which on stderr; --name chooses. A value it cannot accept prints one line on
+stderr saying why and exits 1.`
 
 type decodeCmd struct {
 	options
@@ -38,7 +43,7 @@ type decodeCmd struct {
 func (e *env) decode(args []string) error {
 	c := &decodeCmd{}
 	fs := newFlagSet("decode")
-	c.addCommon(fs)
+	c.addCommon(fs, false)
 	fs.BoolVar(&c.explain, "explain", false, "also print the format, key id, instants, age, size and chunks on stderr")
 	fs.BoolVar(&c.pretty, "pretty", false, "indent the JSON")
 	c.addModes(fs)
@@ -57,7 +62,7 @@ func (e *env) decode(args []string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := e.readInput(pos, maxInput)
+	raw, err := e.decodeSource(pos)
 	if err != nil {
 		return err
 	}
@@ -68,6 +73,9 @@ func (e *env) decode(args []string) error {
 	}
 	d := &decoder{opts: &c.options, pw: pw, now: now}
 	res, err := d.decode(format, in)
+	if n := d.picked.note(); n != "" {
+		fmt.Fprintf(e.stderr, "sealcookie decode: %s\n", n)
+	}
 	if err != nil {
 		return rejection(err)
 	}
@@ -113,6 +121,8 @@ type decoder struct {
 	pw   iron.PasswordOption
 	now  func() time.Time
 	auto bool // the format was detected, not given
+
+	picked *picked // the cookie taken from several, when --name did not say
 }
 
 // decode decodes in as format; auto detects the format first.
@@ -129,10 +139,31 @@ func (d *decoder) decode(format string, in *input) (*decoded, error) {
 	if f == nil {
 		return nil, usagef("unknown format %q", format)
 	}
+	if name == "" && !d.auto && (in.mode == modeCookieHeader || in.mode == modeSetCookie) {
+		// The library's own name if the input has it; else this format's
+		// cookie among the others.
+		if r := in.request(); f.cookie == "" || !hasCookie(r, f.cookie) {
+			pick, err := pickCookie(r, func(looks string) bool { return slices.Contains(f.looks, looks) })
+			if err != nil {
+				return nil, err
+			}
+			name, d.picked = pick.name, pick
+		}
+	}
 	if name == "" {
 		name = f.cookie
 	}
 	return f.decode(d, f, in, name)
+}
+
+// hasCookie reports whether r carries the named cookie or a chunk of it.
+func hasCookie(r *http.Request, name string) bool {
+	for _, c := range r.Cookies() {
+		if base, _, ok := cookie.ChunkName(c.Name); c.Name == name || ok && base == name {
+			return true
+		}
+	}
+	return false
 }
 
 // rejection turns a decoding failure into decode's error line: the reason

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,6 +214,161 @@ func TestUnescapeHTML(t *testing.T) {
 		}
 		if !json.Valid([]byte(tt.want)) {
 			t.Errorf("%s is not JSON", tt.want)
+		}
+	}
+}
+
+// TestDecodePicksSessionCookie: a browser's Cookie header holds other
+// cookies too. decode takes the one with a default session cookie name, else
+// the only one that looks sealed (in the --format asked for), says on stderr
+// which, and --name still chooses.
+func TestDecodePicksSessionCookie(t *testing.T) {
+	seal := func(vars map[string]string, args ...string) string {
+		t.Helper()
+		r := mustRun(t, 0, vars, `{"user":"ada"}`, append([]string{"seal", "--value", "--now", nowArg(0)}, args...)...)
+		return strings.TrimSpace(r.stdout)
+	}
+	native := seal(withPassword)
+	app := seal(withPassword, "--name", "app")
+	h3 := seal(withPassword, "--format", "h3v2")
+	gorillaKeys := map[string]string{PasswordEnv: "hash-key"}
+	gor := gorillaValue(t, "app-session", false)
+	const ga = "_ga=GA1.1.1234567890.1700000000; theme=dark; _gid=GA1.1.987.654"
+	// The chunks of a large native session, as a browser sends them.
+	chunked := mustRun(t, 0, withPassword, fmt.Sprintf(`{"blob":%q}`, strings.Repeat("x", 5000)), "seal", "--now", nowArg(0)).stdout
+	var chunkHeader []string
+	for _, l := range strings.Split(strings.TrimSpace(chunked), "\n") {
+		chunkHeader = append(chunkHeader, l[:strings.IndexByte(l, ';')])
+	}
+
+	tests := []struct {
+		name   string
+		vars   map[string]string
+		header string
+		args   []string
+		code   int
+		note   string // the stderr line naming the cookie taken ("" for none)
+		err    string // the stderr line when refused
+	}{
+		{"default name among others", withPassword, ga + "; __Host-session=" + native, nil, 0,
+			`sealcookie decode: reading cookie "__Host-session" (a default session cookie name; also in the input: _ga, _gid, theme); --name picks another`, ""},
+		{"the only sealed value", withPassword, ga + "; app=" + app, []string{"--name", ""}, 0,
+			`sealcookie decode: reading cookie "app" (the only value that looks sealed; also in the input: _ga, _gid, theme); --name picks another`, ""},
+		{"a default name wins over another sealed value", withPassword, "app=" + app + "; __Host-session=" + native, nil, 0,
+			`sealcookie decode: reading cookie "__Host-session" (a default session cookie name; also in the input: app); --name picks another`, ""},
+		{"--name chooses", withPassword, "app=" + app + "; __Host-session=" + native, []string{"--name", "app"}, 0, "", ""},
+		{"chunks among others", withPassword, ga + "; " + strings.Join(chunkHeader, "; "), nil, 0,
+			`sealcookie decode: reading cookie "__Host-session" (a default session cookie name; also in the input: _ga, _gid, theme); --name picks another`, ""},
+		{"a Cookie: prefix", withPassword, "Cookie: " + ga + "; __Host-session=" + native, nil, 0,
+			`sealcookie decode: reading cookie "__Host-session" (a default session cookie name; also in the input: _ga, _gid, theme); --name picks another`, ""},
+		{"two default names", withPassword, "h3=" + h3 + "; __Host-session=" + native, nil, 2, "",
+			"sealcookie decode: several cookies look sealed (__Host-session, h3): pick one with --name"},
+		{"two sealed values", withPassword, ga + "; app=" + app + "; other=" + app, nil, 2, "",
+			"sealcookie decode: several cookies look sealed (app, other): pick one with --name"},
+		{"nothing sealed", withPassword, ga, nil, 1, "",
+			"sealcookie decode: malformed (sealed: malformed value: no session value in the input: none of the 3 cookies looks sealed (_ga, _gid, theme); --name picks one)"},
+		{"--format h3v2 finds its cookie", withPassword, ga + "; nuxt-session=" + h3 + "; app=" + app, []string{"--format", "h3v2"}, 0,
+			`sealcookie decode: reading cookie "nuxt-session" (the only value that looks sealed; also in the input: _ga, _gid, app, theme); --name picks another`, ""},
+		{"--format native skips iron", withPassword, "h3=" + h3 + "; app=" + app, []string{"--format", "native"}, 0,
+			`sealcookie decode: reading cookie "app" (the only value that looks sealed; also in the input: h3); --name picks another`, ""},
+		{"--format h3v2 with its own name", withPassword, ga + "; h3=" + h3, []string{"--format", "h3v2"}, 0, "", ""},
+		{"--format gorilla finds the name its MAC needs", gorillaKeys, ga + "; app-session=" + gor, []string{"--format", "gorilla"}, 0,
+			`sealcookie decode: reading cookie "app-session" (the only value that looks sealed; also in the input: _ga, _gid, theme); --name picks another`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"decode", "--cookie-header", "--now", nowArg(time.Minute)}, tt.args...)
+			r := mustRun(t, tt.code, tt.vars, tt.header, args...)
+			var want string
+			switch {
+			case tt.code != 0:
+				want = tt.err + "\n"
+			case tt.note != "":
+				want = tt.note + "\n"
+			}
+			if diff := cmp.Diff(want, r.stderr); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+			if tt.code == 0 && !strings.Contains(r.stdout, `"user":"ada"`) && !strings.Contains(r.stdout, `"blob":"xxx`) {
+				t.Errorf("stdout %.200s", r.stdout)
+			}
+		})
+	}
+
+	// Set-Cookie lines of a response that sets other cookies too.
+	lines := "Set-Cookie: theme=dark; Path=/\nSet-Cookie: __Host-session=" + native + "; Path=/; Secure; HttpOnly\n"
+	r := mustRun(t, 0, withPassword, lines, "decode", "--set-cookie", "--now", nowArg(time.Minute))
+	if !strings.Contains(r.stderr, `reading cookie "__Host-session"`) || !strings.Contains(r.stdout, `"user":"ada"`) {
+		t.Errorf("--set-cookie with two cookies: %s %s", r.stderr, r.stdout)
+	}
+}
+
+// TestDecodeInputSources: decode reads the file its argument names, "-" or
+// nothing for stdin, or the argument itself; a file name that names no file
+// says so instead of suggesting --format.
+func TestDecodeInputSources(t *testing.T) {
+	native := strings.TrimSpace(mustRun(t, 0, withPassword, `{"user":"ada"}`, "seal", "--value", "--now", nowArg(0)).stdout)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	value := write("value.txt", native+"\n")
+	bom := write("bom.txt", "\xef\xbb\xbf"+native)
+	header := write("cookie.txt", "Cookie: _ga=GA1.1.1; __Host-session="+native+"\n")
+	big := write("big.txt", strings.Repeat("A", maxInput+1))
+	missing := filepath.Join(dir, "absent.txt")
+	now := []string{"--now", nowArg(time.Minute)}
+
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		err   string // a substring of stderr's first line
+	}{
+		{"a file", "", []string{value}, 0, ""},
+		{"a file with a BOM", "", []string{bom}, 0, ""},
+		{"a Cookie header in a file", "", []string{"--cookie-header", header}, 0, ""},
+		{"- is stdin", native, []string{"-"}, 0, ""},
+		{"nothing is stdin", native, nil, 0, ""},
+		{"the value itself", "", []string{native}, 0, ""},
+		{"a header itself", "", []string{"--cookie-header", "_ga=GA1.1.1; __Host-session=" + native}, 0, ""},
+		{"no such file", "", []string{missing}, 2, `no file "` + missing + `"`},
+		{"no such file, relative", "", []string{"value.json"}, 2, `no file "value.json"`},
+		{"a directory", "", []string{dir + "/"}, 2, "no file"},
+		{"a file over the limit", "", []string{big}, 1, "too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mustRun(t, tt.code, withPassword, tt.stdin, append(append([]string{"decode"}, now...), tt.args...)...)
+			if tt.code == 0 {
+				if !strings.Contains(r.stdout, `"user":"ada"`) {
+					t.Errorf("stdout %q", r.stdout)
+				}
+				return
+			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			if !strings.Contains(first, tt.err) || strings.Contains(r.stderr, "--format") {
+				t.Errorf("stderr %q, want %q first and no --format suggestion", r.stderr, tt.err)
+			}
+		})
+	}
+}
+
+func TestLooksLikePath(t *testing.T) {
+	native := strings.TrimSpace(mustRun(t, 0, withPassword, `{}`, "seal", "--value").stdout)
+	h3 := strings.TrimSpace(mustRun(t, 0, withPassword, `{}`, "seal", "--value", "--format", "h3v2").stdout)
+	for s, want := range map[string]bool{
+		"value.txt": true, "./value": true, "dir/cookie": true, `C:\cookie`: true, "cookie.header": true,
+		native: false, h3: false, gorillaValue(t, "n", false): false, "a=b; c=d": false, "": false,
+		"value.": false, ".profile": false, "v.a-b": false,
+	} {
+		if got := looksLikePath(s); got != want {
+			t.Errorf("looksLikePath(%.30q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -22,9 +22,17 @@ type demoData struct {
 	Blob   string `json:"blob,omitempty"` // the large value that shows chunking
 }
 
-// blobSize is the size of the large value: with the envelope, it seals to
-// about 9,900 characters, which the cookie package writes as 3 chunks.
-const blobSize = 7200
+// blobSize is the size of the large value: with the envelope it seals to
+// about 5,900 characters, which the cookie package writes as 2 chunks (3
+// cookies with the chunk count). The whole Cookie header is then about 6 KB,
+// within cookieHeaderBudget with room for a few other cookies.
+const blobSize = 4200
+
+// cookieHeaderBudget is the largest Cookie header that gets through: curl
+// sends at most 8,190 bytes of one header line, and nginx refuses a header
+// line over its default large_client_header_buffers of 8 KB. A bigger header
+// is dropped or refused without the application hearing of it.
+const cookieHeaderBudget = 8190
 
 // maxUserName caps the login name, in characters.
 const maxUserName = 64
@@ -43,6 +51,9 @@ type demoConfig struct {
 	maxAge   seconds
 	idle     seconds
 	log      io.Writer // why sessions were refused; never their values
+
+	decodeCmd  string // the command that decodes the demo's cookies, for the inspect page
+	decodeNote string // what to give it
 }
 
 // demo is the demo application, built on the public API only: a
@@ -55,12 +66,14 @@ type demo struct {
 	logout   http.Handler
 	pages    map[string]*template.Template
 
+	decodeCmd, decodeNote string
+
 	logMu sync.Mutex
 	log   io.Writer
 }
 
 func newDemo(c demoConfig) (*demo, error) {
-	d := &demo{log: c.log}
+	d := &demo{log: c.log, decodeCmd: c.decodeCmd, decodeNote: c.decodeNote}
 	attrs := cookie.Attributes{InsecureDevelopment: c.insecure}
 	cfg := session.Config[demoData]{
 		Keys:    c.keys,

@@ -77,7 +77,8 @@ func (d *demo) account(w http.ResponseWriter, r *http.Request) {
 	d.render(w, r, http.StatusOK, "account", page{Title: "Account"})
 }
 
-// large stores a value big enough for 3 chunked cookies.
+// large stores a value big enough for 2 chunks (3 cookies), and small
+// enough that the Cookie header stays within cookieHeaderBudget.
 func (d *demo) large(w http.ResponseWriter, r *http.Request) {
 	d.setBlob(w, r, largeBlob())
 }
@@ -108,7 +109,9 @@ type inspection struct {
 	Created, LastSeen, Expires     string
 	Cookie                         string
 	Size, Chunks, CookieHeaderSize int
+	CookieHeaderBudget             int
 	Data                           string
+	DecodeCmd, DecodeNote          string
 }
 
 func (d *demo) inspect(w http.ResponseWriter, r *http.Request) {
@@ -118,13 +121,16 @@ func (d *demo) inspect(w http.ResponseWriter, r *http.Request) {
 func (d *demo) inspection(r *http.Request) *inspection {
 	s := d.m.Get(r)
 	in := &inspection{
-		ID:               s.ID(),
-		Source:           "none",
-		New:              s.IsNew(),
-		Created:          s.CreatedAt().UTC().Format(time.RFC3339),
-		Expires:          s.ExpiresAt().UTC().Format(time.RFC3339),
-		Cookie:           d.m.Name(),
-		CookieHeaderSize: len(r.Header.Get("Cookie")),
+		ID:                 s.ID(),
+		Source:             "none",
+		New:                s.IsNew(),
+		Created:            s.CreatedAt().UTC().Format(time.RFC3339),
+		Expires:            s.ExpiresAt().UTC().Format(time.RFC3339),
+		Cookie:             d.m.Name(),
+		CookieHeaderSize:   cookieHeaderLen(r),
+		CookieHeaderBudget: cookieHeaderBudget,
+		DecodeCmd:          d.decodeCmd,
+		DecodeNote:         d.decodeNote,
 	}
 	if t := s.LastSeenAt(); !t.IsZero() {
 		in.LastSeen = t.UTC().Format(time.RFC3339)
@@ -147,4 +153,15 @@ func (d *demo) inspection(r *http.Request) *inspection {
 	b, _ := json.MarshalIndent(shown, "", "  ")
 	in.Data = string(b)
 	return in
+}
+
+// cookieHeaderLen is the length of the request's Cookie header line as a
+// client sends it ("Cookie: " and the value; HTTP/1.1 joins several with
+// "; ").
+func cookieHeaderLen(r *http.Request) int {
+	v := r.Header.Values("Cookie")
+	if len(v) == 0 {
+		return 0
+	}
+	return len("Cookie: ") + len(strings.Join(v, "; "))
 }

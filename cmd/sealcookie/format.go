@@ -35,6 +35,7 @@ type formatSpec struct {
 	aliases  []string // other accepted spellings, the checker's too
 	cookie   string   // the library's cookie name when told none; "": --name is required
 	describe string   // the format line of --explain
+	looks    []string // what detect calls this format's values, so decode can find its cookie among others
 
 	// peer builds the session.Format of a JavaScript peer, for the formats
 	// read and written through peerManager.
@@ -51,6 +52,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"sealcookie"},
 	cookie:   "__Host-session",
 	describe: "native (sealcookie v1: XChaCha20-Poly1305)",
+	looks:    []string{formatNative},
 	decode:   (*decoder).native,
 	seal:     (*sealer).native,
 }, {
@@ -58,6 +60,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"h3", "h3@2"},
 	cookie:   "h3",
 	describe: "h3v2 (h3 2.x session in iron Fe26.2: Nuxt 5)",
+	looks:    []string{formatIron},
 	peer:     h3Format(2),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -66,6 +69,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"h3@1"},
 	cookie:   "h3",
 	describe: "h3v1 (h3 1.x session in iron Fe26.2: Nuxt 3 and 4)",
+	looks:    []string{formatIron},
 	peer:     h3Format(1),
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -74,12 +78,14 @@ var formats = []*formatSpec{{
 	aliases:  []string{"iron-webcrypto"},
 	cookie:   "__Host-session",
 	describe: "iron (raw @hapi/iron Fe26.2 seal)",
+	looks:    []string{formatIron},
 	decode:   (*decoder).iron,
 	seal:     (*sealer).iron,
 }, {
 	name:     formatIronSession,
 	cookie:   "iron-session",
 	describe: "iron-session (iron-session 8 and 9, iron Fe26.2 with ~2)",
+	looks:    []string{formatIronSession, formatIron},
 	peer:     ironSessionFormat,
 	decode:   (*decoder).viaPeerManager,
 	seal:     (*sealer).viaPeerManager,
@@ -88,6 +94,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"auth.js", "next-auth", "nextauth"},
 	cookie:   authjs.CookieName,
 	describe: "authjs (Auth.js session token: JWE, dir + A256CBC-HS512)",
+	looks:    []string{formatAuthJS},
 	peer:     authjsFormat,
 	decode:   (*decoder).authjs,
 	seal:     (*sealer).viaPeerManager,
@@ -96,6 +103,7 @@ var formats = []*formatSpec{{
 	aliases:  []string{"securecookie"},
 	cookie:   "", // chosen by the application
 	describe: "gorilla (gorilla/securecookie)",
+	looks:    []string{formatGorilla},
 	decode:   (*decoder).gorilla,
 }}
 

@@ -25,6 +25,8 @@ func TestCookieHeaderFromSetCookie(t *testing.T) {
 		{"Max-Age wins over a past Expires", "a=x; Max-Age=60; Expires=" + past, "a=x"},
 		{"a line it cannot parse is ignored", "a=1\n=nope\nnot a cookie", "a=1"},
 		{"chunks", "s=__chunked__2\ns.1=aaa\ns.2=bbb", "s=__chunked__2; s.1=aaa; s.2=bbb"},
+		{"a whole response's headers (curl -D)", "HTTP/1.1 303 See Other\r\nLocation: /next?a=b\r\nContent-Type: text/html; charset=utf-8\r\n" +
+			"Set-Cookie: s=v; Path=/; HttpOnly\r\nVary: Cookie\r\nX-Session-Session: abc==\r\nset-cookie: t=w\r\n\r\n", "s=v; t=w"},
 	}
 	for _, tt := range tests {
 		if got := cookieHeaderFromSetCookie(tt.lines, testNow); got != tt.want {

@@ -3,10 +3,11 @@
 //
 // Usage:
 //
-//	sealcookie decode [options] [VALUE]   print the session in a cookie, header or bare value as JSON
+//	sealcookie decode [options] [FILE]    print the session in a cookie, header or bare value as JSON
 //	sealcookie seal   [options]           seal session data (JSON on stdin) into Set-Cookie lines
 //	sealcookie keygen [--id N]            print a fresh random password for the keyring
 //	sealcookie serve  [--addr A]          run the demo web app on 127.0.0.1:8080
+//	sealcookie --version                  the module version and VCS revision of this build
 //
 // Passwords come from --password-file F, --password-env VAR, --password-json
 // J or, with none of these, the SEALCOOKIE_PASSWORD environment variable.

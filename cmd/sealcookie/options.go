@@ -177,17 +177,27 @@ func (c *cookieOptions) attributes() (cookie.Attributes, error) {
 	return a, nil
 }
 
-// addCommon registers the options shared by decode and seal on fs.
-func (o *options) addCommon(fs *flag.FlagSet) {
-	fs.StringVar(&o.format, "format", "auto", "the format `F`: auto (the default, detected), native, h3v1 (h3 1.x: Nuxt 3 and 4, nuxt-auth-utils), h3v2 (h3 2.x: Nuxt 5), iron, iron-session (8 and 9) or gorilla")
-	fs.StringVar(&o.format, "producer", "auto", "") // the checker's spelling
-	fs.StringVar(&o.name, "name", "", "cookie `NAME` (also the sealing purpose of native sessions; h3: the session name)")
-	fs.Var(&o.maxAge, "max-age", "session max age: `S` seconds (native, h3; gorilla: the store's MaxAge)")
-	fs.Var(&o.idle, "idle-timeout", "idle timeout: `S` seconds (native, h3 2.x)")
-	fs.Var(&o.ttl, "ttl", "seal lifetime: `S` seconds (iron-session's ttl; iron)")
-	fs.IntVar(&o.iterations, "iterations", 0, "PBKDF2 iteration count `N` (iron only; default 1, h3 2.x uses 8192)")
+// addCommon registers the options shared by decode and seal on fs, with
+// each command's own words for them (sealing: seal's).
+func (o *options) addCommon(fs *flag.FlagSet, sealing bool) {
+	if sealing {
+		fs.StringVar(&o.format, "format", formatNative, "the format `F`: native (the default), h3v1 (h3 1.x: Nuxt 3 and 4, nuxt-auth-utils), h3v2 (h3 2.x: Nuxt 5), iron, iron-session (8 and 9) or authjs (gorilla is read-only)")
+		fs.Var(&o.maxAge, "max-age", "session max age: `S` seconds (native: default 24 hours; h3v2, h3v1: none unless given, as in h3)")
+		fs.Var(&o.idle, "idle-timeout", "idle timeout: `S` seconds (native: default 2 hours, 0 for none; h3v2: none unless given)")
+		fs.Var(&o.ttl, "ttl", "seal lifetime: `S` seconds (iron-session: default 14 days, 0 never expires; iron: default never)")
+		fs.IntVar(&o.iterations, "iterations", 0, "PBKDF2 iteration count `N` (iron only; default 1, h3 2.x uses 8192)")
+		fs.Var(&o.config, "config-json", "extra library configuration, as `JSON`: {\"cookie\":{...}} (native, h3v2, h3v1), {\"cookieOptions\":{...}} (iron-session): cookie attributes")
+	} else {
+		fs.StringVar(&o.format, "format", formatAuto, "the format `F`: auto (the default, detected), native, h3v1 (h3 1.x: Nuxt 3 and 4, nuxt-auth-utils), h3v2 (h3 2.x: Nuxt 5), iron, iron-session (8 and 9), authjs or gorilla")
+		fs.Var(&o.maxAge, "max-age", "session max age: `S` seconds (native: default the expiry sealed into the value; h3v2, h3v1: none unless given; gorilla: default 30 days, the store's MaxAge)")
+		fs.Var(&o.idle, "idle-timeout", "idle timeout: `S` seconds (native, h3v2: none unless given)")
+		fs.Var(&o.ttl, "ttl", "seal lifetime: `S` seconds (iron-session's ttl; iron)")
+		fs.IntVar(&o.iterations, "iterations", 0, "PBKDF2 iteration count `N` (iron only; default 1, or with --format auto 8192 falling back to 1, which opens every library's seals)")
+		fs.Var(&o.config, "config-json", "extra library configuration, as `JSON`: {\"sessionHeader\":false}, {\"legacySealFallback\":false}, {\"cookie\":{...}}")
+	}
+	fs.StringVar(&o.format, "producer", o.format, "") // the checker's spelling
+	fs.StringVar(&o.name, "name", "", "cookie `NAME` (also the sealing purpose of native sessions; h3: the session name; iron-session: cookieName)")
 	fs.Var(&o.now, "now", "the clock: `MS` milliseconds since 1970 (default: now)")
-	fs.Var(&o.config, "config-json", "extra library configuration, as `JSON`: {\"sessionHeader\":false}, {\"legacySealFallback\":false}, {\"cookie\":{...}}")
 	o.addPassword(fs)
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ usage:
   sealcookie serve  [--addr 127.0.0.1:8080] [password options]
                                         run the demo web app
   sealcookie help [CMD]                 this text, or a command's options
+  sealcookie --version                  the module version and VCS revision of this build
 
 Passwords: --password-file F | --password-env VAR | --password-json J, else the
 SEALCOOKIE_PASSWORD environment variable (--password P works, with a warning:
@@ -54,6 +56,9 @@ type env struct {
 	now func() time.Time
 	// listening, if set, hears the demo server's address once it listens.
 	listening func(net.Addr)
+	// self is how to run this command again from the user's shell, for
+	// the commands it prints; "" means "sealcookie".
+	self string
 }
 
 // run is main without the process: it parses args, runs one command and
@@ -61,7 +66,7 @@ type env struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, now: time.Now}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, now: time.Now, self: selfName(os.Args[0])}
 	return e.run(args)
 }
 
@@ -86,6 +91,9 @@ func (e *env) run(args []string) int {
 		}
 		fmt.Fprint(e.stdout, usageText)
 		return exitOK
+	case "version", "--version", "-version":
+		fmt.Fprintln(e.stdout, versionLine(debug.ReadBuildInfo()))
+		return exitOK
 	default:
 		fmt.Fprintf(e.stderr, "sealcookie: unknown command %q (commands: decode, seal, keygen, serve, help)\n", cmd)
 		return exitUsage
@@ -105,6 +113,9 @@ func (e *env) exit(cmd string, err error) int {
 		if ue.msg != "" {
 			fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(ue.msg))
 		}
+		if ue.hint != "" {
+			fmt.Fprintln(e.stderr, ue.hint)
+		}
 		return exitUsage
 	default:
 		fmt.Fprintf(e.stderr, "sealcookie %s: %s\n", cmd, oneLine(err.Error()))
@@ -113,7 +124,8 @@ func (e *env) exit(cmd string, err error) int {
 }
 
 // usageError is a mistake in the arguments or the configuration: exit 2.
-type usageError struct{ msg string }
+// hint, if set, is a second line saying where to look.
+type usageError struct{ msg, hint string }
 
 func (u *usageError) Error() string { return u.msg }
 
@@ -135,7 +147,8 @@ func newFlagSet(cmd string) *flag.FlagSet {
 
 // parse parses args with fs, allowing flags after positional arguments, and
 // returns the positional ones. -h prints the help on stdout and returns
-// flag.ErrHelp; a mistake prints it on stderr and returns a usage error.
+// flag.ErrHelp; a mistake is a usage error that says what was wrong first,
+// then where the help is (not the whole help, which would bury it).
 func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -144,8 +157,7 @@ func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) ([]string,
 				printHelp(e.stdout, fs, synopsis)
 				return nil, flag.ErrHelp
 			}
-			printHelp(e.stderr, fs, synopsis)
-			return nil, &usageError{msg: err.Error()}
+			return nil, &usageError{msg: flagProblem(err), hint: fmt.Sprintf("run %q for its options", fs.Name()+" --help")}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

@@ -41,7 +41,7 @@ func TestRunErrors(t *testing.T) {
 		stdin  string
 		args   []string
 		code   int
-		stderr string // a substring of the last stderr line
+		stderr string // a substring of the line that says what is wrong
 	}{
 		// commands
 		{"no command", nil, "", nil, 2, ""},
@@ -52,7 +52,7 @@ func TestRunErrors(t *testing.T) {
 		{"help unknown", nil, "", []string{"help", "frobnicate"}, 2, "unknown command"},
 		{"value after --", withPassword, "", []string{"decode", "--now", nowArg(time.Minute), "--", native}, 0, ""},
 		{"flag after --", withPassword, "", []string{"decode", "--", "--explain"}, 1, "malformed"},
-		{"unknown flag", withPassword, native, []string{"decode", "--frobnicate"}, 2, "flag provided but not defined"},
+		{"unknown flag", withPassword, native, []string{"decode", "--frobnicate"}, 2, "unknown option --frobnicate"},
 
 		// passwords
 		{"no password", nil, native, []string{"decode"}, 2, "no password"},
@@ -90,9 +90,9 @@ func TestRunErrors(t *testing.T) {
 		{"max age", withPassword, native, []string{"decode", "--max-age", "60", "--now", nowArg(2 * time.Minute)}, 1, "expired"},
 		{"idle timeout", withPassword, longIdle, []string{"decode", "--idle-timeout", "60", "--now", nowArg(2 * time.Minute)}, 1, "idle timeout passed"},
 		{"no cookie", withPassword, "other=1", []string{"decode", "--cookie-header"}, 1, "malformed"},
-		{"several cookies", withPassword, "a=1; b=2", []string{"decode", "--cookie-header"}, 2, "pick one with --name"},
+		{"several cookies, none sealed", withPassword, "a=1; b=2", []string{"decode", "--cookie-header"}, 1, "none of the 2 cookies looks sealed (a, b)"},
 		{"chunks count as their cookie", withPassword, "a.2=x; a.64=y; a.1=z", []string{"decode", "--cookie-header"}, 1, `no cookie "a"`},
-		{"not a chunk name", withPassword, "a=1; a.01=2; a.65=3", []string{"decode", "--cookie-header"}, 2, "several cookies (a, a.01, a.65)"},
+		{"not a chunk name", withPassword, "a=1; a.01=2; a.65=3", []string{"decode", "--cookie-header"}, 1, "cookies looks sealed (a, a.01, a.65)"},
 		{"bad chunks", withPassword, "__Host-session=__chunked__2; __Host-session.1=abc", []string{"decode", "--format", "native", "--cookie-header"}, 1, "malformed"},
 
 		// seal
@@ -121,10 +121,17 @@ func TestRunErrors(t *testing.T) {
 			if tt.code == 0 {
 				return
 			}
+			// The problem comes first (after any warning), then at most a
+			// hint where the help is.
 			lines := strings.Split(strings.TrimSuffix(got.stderr, "\n"), "\n")
-			last := lines[len(lines)-1]
-			if tt.stderr != "" && !strings.Contains(last, tt.stderr) {
-				t.Errorf("stderr's last line %q does not contain %q", last, tt.stderr)
+			for len(lines) > 1 && strings.HasPrefix(lines[0], "sealcookie: warning:") {
+				lines = lines[1:]
+			}
+			if tt.stderr != "" && !strings.Contains(lines[0], tt.stderr) {
+				t.Errorf("stderr's first line %q does not contain %q", lines[0], tt.stderr)
+			}
+			if tt.stderr != "" && len(lines) > 2 {
+				t.Errorf("stderr has %d lines, want the problem and at most a hint:\n%s", len(lines), got.stderr)
 			}
 			if tt.code == 1 {
 				if got.stdout != "" {
@@ -158,6 +165,33 @@ func flip(c byte) string {
 		return "B"
 	}
 	return "A"
+}
+
+// TestUsageErrorFirst: a mistake in the options prints what was wrong, then
+// one line saying where the help is; never the whole help.
+func TestUsageErrorFirst(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"decode", "--frobnicate"}, "sealcookie decode: unknown option --frobnicate"},
+		{[]string{"decode", "-x"}, "sealcookie decode: unknown option --x"},
+		{[]string{"seal", "--pretty"}, "sealcookie seal: unknown option --pretty"},
+		{[]string{"keygen", "--id"}, "sealcookie keygen: option --id needs a value"},
+		{[]string{"serve", "--max-age", "soon"}, `sealcookie serve: invalid value "soon" for --max-age: expects a number of seconds`},
+		{[]string{"decode", "--explain=maybe"}, `sealcookie decode: invalid boolean value "maybe" for --explain: parse error`},
+	}
+	for _, tt := range tests {
+		r := runWith(t, withPassword, "", tt.args...)
+		want := tt.want + "\n" + `run "sealcookie ` + tt.args[0] + ` --help" for its options` + "\n"
+		if r.code != exitUsage || r.stderr != want || r.stdout != "" {
+			t.Errorf("sealcookie %s: exit %d\nstdout %q\nstderr %q\nwant exit 2 and stderr %q", strings.Join(tt.args, " "), r.code, r.stdout, r.stderr, want)
+		}
+		// The hint is true: --help prints the options, and exits 0.
+		if h := runWith(t, nil, "", tt.args[0], "--help"); h.code != 0 || !strings.Contains(h.stdout, "options:") {
+			t.Errorf("sealcookie %s --help: exit %d, %q", tt.args[0], h.code, h.stdout)
+		}
+	}
 }
 
 // TestSealSameSite: h3's cookie option sameSite false writes no SameSite

@@ -27,7 +27,7 @@ type sealCmd struct {
 func (e *env) seal(args []string) error {
 	c := &sealCmd{}
 	fs := newFlagSet("seal")
-	c.addCommon(fs)
+	c.addCommon(fs, true)
 	fs.BoolVar(&c.value, "value", false, "print the bare sealed value instead of Set-Cookie lines")
 	pos, err := e.parse(fs, sealSynopsis, args)
 	if err != nil {

@@ -63,8 +63,9 @@ var pageTemplates = map[string]string{
 <div class="card">
 <p>{{if .User}}Hello, <b>{{.User}}</b>. Your <a href="/account">account page</a> is behind the route guard.
 {{else}}The <a href="/account">account page</a> is behind the route guard: it sends you to the login form and back.{{end}}</p>
-<p>Store a value large enough for three chunked cookies, then shrink it again, and watch the
-cookies on the <a href="/inspect">inspect page</a>:</p>
+<p>Store a value large enough for two chunks (three cookies, with the chunk count), then shrink
+it again, and watch the cookies on the <a href="/inspect">inspect page</a>. The whole Cookie header
+stays near 6 KB, under the 8 KB that curl sends and nginx accepts by default:</p>
 <form class="inline" method="post" action="/large"><button>Store a large value</button></form>
 <form class="inline" method="post" action="/shrink"><button class="secondary">Shrink it</button></form>
 </div>
@@ -106,7 +107,9 @@ everyone else to <code>/auth/login?redirectTo=/account</code>, and API clients g
 <tr><th>source</th><td>{{.Source}}{{if eq .Source "cookie"}} <code>{{.Cookie}}</code>{{end}}</td></tr>
 <tr><th>sealed size</th><td>{{if .Size}}{{.Size}} characters{{else}}<span class="muted">nothing sent yet</span>{{end}}</td></tr>
 <tr><th>chunks</th><td>{{if .Chunks}}{{.Chunks}} cookies ({{.Cookie}}.1 … {{.Cookie}}.{{.Chunks}}){{else}}none: one cookie{{end}}</td></tr>
-<tr><th>Cookie header</th><td>{{.CookieHeaderSize}} bytes</td></tr>
+<tr><th>Cookie header</th><td>{{.CookieHeaderSize}} bytes{{if gt .CookieHeaderSize .CookieHeaderBudget}}
+<span class="error">over {{.CookieHeaderBudget}}: curl drops the rest and nginx refuses the request with its defaults</span>{{else}}
+<span class="muted">of the {{.CookieHeaderBudget}} that curl sends and nginx accepts by default (8 KB); other cookies of this host count too</span>{{end}}</td></tr>
 </table>
 </div>
 <h2>Data</h2>
@@ -114,7 +117,8 @@ everyone else to <code>/auth/login?redirectTo=/account</code>, and API clients g
 {{end}}
 <form class="inline" method="post" action="/large"><button>Store a large value</button></form>
 <form class="inline" method="post" action="/shrink"><button class="secondary">Shrink it</button></form>
-<p class="muted">The same, from a terminal: copy the Cookie header from your browser's developer tools into
-<code>sealcookie decode --cookie-header --explain</code> with the server's password.</p>
+<p class="muted">The same from a terminal: run</p>
+<pre>{{.Inspect.DecodeCmd}}</pre>
+<p class="muted">{{.Inspect.DecodeNote}}.</p>
 {{end}}`,
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sealcookie/sealcookie/internal/readme"
 	"github.com/sealcookie/sealcookie/internal/vectors"
 )
 
@@ -26,7 +28,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // Time bounds: building cmd/sealcookie, serve printing its address, the
-// whole browser run (four fresh Chromium launches), and serve stopping.
+// whole browser run (five fresh Chromium launches), and serve stopping.
 const (
 	buildTimeout  = 3 * time.Minute
 	listenTimeout = 30 * time.Second
@@ -36,7 +38,7 @@ const (
 
 // blobShown is how the inspect page shows the demo's large value: its first
 // 60 characters and its length.
-const blobShown = "a large session value, split into chunked cookies; a large s… (7200 characters)"
+const blobShown = "a large session value, split into chunked cookies; a large s… (4200 characters)"
 
 // cookieSeen is one cookie of the browser's store, as e2e.mjs reports it.
 type cookieSeen struct {
@@ -77,6 +79,7 @@ func TestBrowser(t *testing.T) {
 	bin := buildServe(t, root)
 	exception := startServe(t, bin)                                   // --insecure-cookies auto: no Secure
 	secure := startServe(t, bin, "--insecure-cookies", "false")       // Secure kept
+	quick := startQuickStart(t, root)                                 // the README's program
 	shot := filepath.Join(root, "testdata", "browser", "inspect.png") // git-ignored
 	if err := os.Remove(shot); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
@@ -84,7 +87,7 @@ func TestBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "e2e.mjs", "--url", exception, "--secure-url", secure, "--screenshot", shot, "--chromium", chromiumPath)
+	cmd := exec.CommandContext(ctx, "node", "e2e.mjs", "--url", exception, "--secure-url", secure, "--quickstart-url", quick, "--screenshot", shot, "--chromium", chromiumPath)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -109,12 +112,13 @@ func TestBrowser(t *testing.T) {
 		{Name: "secure-loopback", Base: secure, Steps: wantSecureLoopback()},
 		{Name: "secure-plain-host", Base: onPlainHost(t, secure), Steps: wantSecurePlainHost()},
 		{Name: "exception-plain-host", Base: onPlainHost(t, exception), Steps: wantExceptionPlainHost()},
+		{Name: "quickstart", Base: quick, Steps: wantQuickStart()},
 	}
 	var names []string
 	for _, s := range got.Scenarios {
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"flow", "secure-loopback", "secure-plain-host", "exception-plain-host"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"flow", "secure-loopback", "secure-plain-host", "exception-plain-host", "quickstart"}, names); diff != "" {
 		t.Fatalf("scenarios (-want +got):\n%s", diff)
 	}
 	for i, w := range want {
@@ -132,7 +136,7 @@ func TestBrowser(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || len(b) < 10<<10 {
 		t.Errorf("screenshot %s: not a PNG of a page (%d bytes)", shot, len(b))
 	}
-	t.Logf("screenshot of the inspect page (3 chunks): %s", shot)
+	t.Logf("screenshot of the inspect page (2 chunks): %s", shot)
 }
 
 // Attribute sets of the demo's session cookies in Chromium's store: always
@@ -162,14 +166,14 @@ func login(redirectTo string) map[string]string {
 }
 
 // inspect is the inspect page of alice's session; blob tells whether it
-// holds the large value (then in 3 chunks).
+// holds the large value (then in 2 chunks).
 func inspect(visits string, blob bool) map[string]string {
 	f := map[string]string{
 		"h1": "Inspect the session", "signedInAs": "alice", "source": "cookie session",
 		"chunks": "none: one cookie", "data.visits": visits, "data.user": "alice",
 	}
 	if blob {
-		f["chunks"] = "3 cookies (session.1 … session.3)"
+		f["chunks"] = "2 cookies (session.1 … session.2)"
 		f["data.blob"] = blobShown
 	}
 	return f
@@ -182,7 +186,7 @@ func inspect(visits string, blob bool) map[string]string {
 func wantFlow() []step {
 	const host = "127.0.0.1"
 	one := sessionJar(host, false, "session")
-	four := sessionJar(host, false, "session", "session.1", "session.2", "session.3")
+	three := sessionJar(host, false, "session", "session.1", "session.2")
 	return []step{
 		// The guard sends the anonymous visitor to the login form without
 		// starting a session.
@@ -195,13 +199,13 @@ func wantFlow() []step {
 			"status": "200", "cacheControl": "no-store", "loggedIn": "true", "user": "alice", "visits": "3", "expires": "set",
 		}},
 		{Step: "visit 4", Path: "/", Cookies: one, Facts: home("4", "alice")},
-		{Step: "store large value", Path: "/inspect", Cookies: four, Facts: inspect("4", true)},
-		{Step: "reload 1", Path: "/inspect", Cookies: four, Facts: inspect("4", true)},
-		{Step: "reload 2", Path: "/inspect", Cookies: four, Facts: inspect("4", true)},
-		{Step: "visit 5 with large value", Path: "/", Cookies: four, Facts: home("5", "alice")},
-		{Step: "inspect after visit 5", Path: "/inspect", Cookies: four, Facts: inspect("5", true)},
+		{Step: "store large value", Path: "/inspect", Cookies: three, Facts: inspect("4", true)},
+		{Step: "reload 1", Path: "/inspect", Cookies: three, Facts: inspect("4", true)},
+		{Step: "reload 2", Path: "/inspect", Cookies: three, Facts: inspect("4", true)},
+		{Step: "visit 5 with large value", Path: "/", Cookies: three, Facts: home("5", "alice")},
+		{Step: "inspect after visit 5", Path: "/inspect", Cookies: three, Facts: inspect("5", true)},
 		{Step: "shrink", Path: "/inspect", Cookies: one, Facts: inspect("5", false)},
-		{Step: "store large value again", Path: "/inspect", Cookies: four, Facts: inspect("5", true)},
+		{Step: "store large value again", Path: "/inspect", Cookies: three, Facts: inspect("5", true)},
 		// Logout deletes the session cookie and every chunk.
 		{Step: "logout", Path: "/auth/login", Facts: login("%2f")},
 		{Step: "guard after logout", Path: "/auth/login?redirectTo=%2Faccount", Facts: login("%2faccount")},
@@ -250,6 +254,81 @@ func wantExceptionPlainHost() []step {
 		{Step: "visit 3", Path: "/", Cookies: jar, Facts: home("3", "")},
 		{Step: "guard redirects to login", Path: "/auth/login?redirectTo=%2Faccount", Cookies: jar, Facts: login("%2faccount")},
 		{Step: "login redirects back", Path: "/account", Cookies: jar, Facts: account("bob")},
+	}
+}
+
+// wantQuickStart is the README's quick start in Chromium on
+// http://127.0.0.1, as written: its __Host-session cookie keeps Secure, which
+// Chromium stores on loopback; the form's POST passes
+// http.CrossOriginProtection (Chromium sends Sec-Fetch-Site: same-origin),
+// signing in lands back on /account, and the home page counts in the same
+// session.
+func wantQuickStart() []step {
+	jar := sessionJar("127.0.0.1", true, "__Host-session")
+	return []step{
+		{Step: "account sends to the login form", Path: "/auth/login", Facts: map[string]string{"form": "post /auth/login"}},
+		{Step: "sign in lands on the account page", Path: "/account", Cookies: jar, Facts: map[string]string{"text": "account of ada"}},
+		{Step: "home page", Path: "/", Cookies: jar, Facts: map[string]string{"text": "hello, ada"}},
+		{Step: "home page again", Path: "/", Cookies: jar, Facts: map[string]string{"text": "hello, ada"}},
+	}
+}
+
+// startQuickStart builds the README's quick start, runs it on a free
+// loopback port until the test ends, and returns its URL once it answers.
+func startQuickStart(t *testing.T, root string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	code, err := readme.QuickStart(string(b), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src, bin := filepath.Join(dir, "main.go"), filepath.Join(dir, "quickstart")
+	if err := os.WriteFile(src, []byte(code), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, src)
+	build.Dir = root // the imports resolve in this module
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("the README's quick start does not build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "SEALCOOKIE_PASSWORD=the quick start's password, 32 bytes or more")
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("the quick start's output:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(listenTimeout)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return base
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the quick start did not listen on %s within %v:\n%s", addr, listenTimeout, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

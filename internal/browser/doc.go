@@ -4,10 +4,12 @@
 // --insecure-cookies false) and runs e2e.mjs, our script that drives
 // Debian's headless Chromium (/usr/bin/chromium) through playwright-core,
 // pinned in package.json. It logs in through the route guard and back,
-// counts visits, stores a value that needs 3 chunked cookies and reloads,
+// counts visits, stores a value that needs 2 chunked cookies and reloads,
 // shrinks it, logs out, and checks the browser's own cookie store after
 // every step. A screenshot of the inspect page is saved as
-// testdata/browser/inspect.png at the module root.
+// testdata/browser/inspect.png at the module root. It also builds the
+// README's quick start (cut out of README.md) and walks it as a user clicks
+// it: /account, the login form, sign in, back on /account.
 //
 // It also checks the localhost exception of package cookie (see "Local
 // development over http" there): Chromium counts http://127.0.0.1 as a

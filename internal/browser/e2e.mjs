@@ -3,13 +3,14 @@
 // `sealcookie serve`, and prints what the browser saw, as JSON, for the Go
 // test beside it (browser_test.go) to check.
 //
-//   node e2e.mjs --url URL [--secure-url URL] [--screenshot FILE]
-//                [--chromium PATH] [--timeout MS]
+//   node e2e.mjs --url URL [--secure-url URL] [--quickstart-url URL]
+//                [--screenshot FILE] [--chromium PATH] [--timeout MS]
 //
 //   --url         a serve started with the default --insecure-cookies auto
 //                 (the localhost exception: no Secure attribute)
 //   --secure-url  a serve started with --insecure-cookies false (Secure kept)
-//   --screenshot  where to save a PNG of the inspect page holding 3 chunks
+//   --quickstart-url  the README's quick start program, built and running
+//   --screenshot  where to save a PNG of the inspect page holding 2 chunks
 //   --chromium    the browser (default /usr/bin/chromium, Debian's package)
 //   --timeout     milliseconds for any one browser action (default 15000)
 //
@@ -17,11 +18,14 @@
 // each starts with an empty cookie store. Scenarios:
 //
 //   flow                  --url: log in through the route guard and back,
-//                         count visits, store a value that needs 3 chunks
+//                         count visits, store a value that needs 2 chunks
 //                         and reload, shrink it, store it again, log out.
 //   secure-loopback       --secure-url as given (http://127.0.0.1:PORT).
 //   secure-plain-host     --secure-url reached as http://demo.test:PORT.
 //   exception-plain-host  --url reached as http://demo.test:PORT.
+//   quickstart            --quickstart-url: the README's flow, as a user
+//                         clicks it: /account, the login form, sign in,
+//                         back on /account, then the home page.
 //
 // demo.test reaches the same loopback server through Chromium's
 // --host-resolver-rules (nothing else resolves it, and nothing leaves the
@@ -65,6 +69,7 @@ try {
     options: {
       url: { type: "string" },
       "secure-url": { type: "string" },
+      "quickstart-url": { type: "string" },
       screenshot: { type: "string" },
       chromium: { type: "string", default: "/usr/bin/chromium" },
       timeout: { type: "string", default: "15000" },
@@ -73,7 +78,7 @@ try {
     allowPositionals: false,
   }));
   if (!opts.url) throw new Error("--url is required");
-  for (const u of [opts.url, opts["secure-url"]]) {
+  for (const u of [opts.url, opts["secure-url"], opts["quickstart-url"]]) {
     if (u !== undefined && !/^http:\/\/127\.0\.0\.1:\d+$/.test(u)) {
       throw new Error(`${u}: want http://127.0.0.1:PORT (the demo serves loopback only)`);
     }
@@ -285,6 +290,31 @@ async function secureCheck(name, base) {
   });
 }
 
+// quickstart walks the README's quick start: its pages are plain text but
+// the login form, so the facts are the page's text, or the form's action.
+async function quickstart(base) {
+  return withBrowser(async (context, page) => {
+    const r = new Recorder("quickstart", base, context, page);
+    const facts = () =>
+      page.evaluate(() => {
+        const form = document.querySelector("form");
+        return form === null
+          ? { text: document.body.innerText.trim() }
+          : { form: `${form.getAttribute("method")} ${form.getAttribute("action")}` };
+      });
+    await r.goto("/account");
+    await r.record("account sends to the login form", await facts());
+    await page.fill('input[name="name"]', "ada");
+    await r.submit("form button");
+    await r.record("sign in lands on the account page", await facts());
+    await r.goto("/");
+    await r.record("home page", await facts());
+    await r.goto("/");
+    await r.record("home page again", await facts());
+    return r.result();
+  });
+}
+
 async function main() {
   const out = {
     chromium: "", // set once a browser has run
@@ -297,6 +327,7 @@ async function main() {
     out.scenarios.push(await secureCheck("secure-plain-host", onPlainHost(opts["secure-url"])));
   }
   out.scenarios.push(await secureCheck("exception-plain-host", onPlainHost(opts.url)));
+  if (opts["quickstart-url"]) out.scenarios.push(await quickstart(opts["quickstart-url"]));
   out.chromium = browserVersion;
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
 }

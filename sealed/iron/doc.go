@@ -3,6 +3,15 @@
 // (Nuxt 3 and 4, Nitro 2), h3 2.x (Nuxt 5, Nitro 3), iron-session 8 and 9
 // (Next.js) and @hapi/iron / iron-webcrypto.
 //
+// A Go service shares sessions with those applications through packages
+// session/h3 and session/ironsession, which use this one. Use it directly for
+// a raw iron value, as @hapi/iron's seal and unseal make and take:
+//
+//	cfg, err := iron.IronConfig(iron.PasswordOption{Plain: pw}, 0, time.Hour) // or H3Config, IronSessionConfig, ...
+//	k, err := iron.NewKeyring(cfg)
+//	v, err := k.Seal([]byte(`{"user":"ada"}`), time.Now())
+//	plaintext, info, err := k.Unseal(v, time.Now())
+//
 // It exists for interoperability and migration only. New deployments should
 // use the native format of package [github.com/sealcookie/sealcookie/sealed],
 // which derives its keys once, binds each value to a purpose, and is shorter

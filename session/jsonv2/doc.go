@@ -1,7 +1,11 @@
 // Package jsonv2 is a session.Encoding backed by encoding/json/v2, for
-// session.Config.Encoding. encoding/json/v2 is part of the standard library from
-// Go 1.27; on Go 1.26 it exists when the program is built with
-// GOEXPERIMENT=jsonv2, and without it this package declares nothing.
+// session.Config.Encoding: sessions decode faster, with stricter rules.
+//
+//	m, err := session.New(session.Config[User]{Keys: keys, Encoding: jsonv2.Encoding{}})
+//
+// encoding/json/v2 is part of the standard library from Go 1.27; on Go 1.26 it
+// exists when the program is built with GOEXPERIMENT=jsonv2, and without it
+// this package declares nothing.
 //
 // It decodes a typical session in well under half the time of Go 1.26's
 // encoding/json (from Go 1.27 encoding/json runs on the same engine, and the
