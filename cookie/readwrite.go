@@ -15,10 +15,13 @@ import (
 // reassembled from name.1 … name.N, h3-style. The lines are parsed as
 // [http.Request.Cookies] parses them.
 //
-// Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
-// N is not a canonical decimal in [1, MaxChunks] or a chunk is missing, empty,
-// or beyond N; [ErrTooLarge] when a plain value or a chunk is longer than
-// [ChunkSize] (sizes are checked before anything is concatenated).
+// Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrMissingChunks]
+// (an [ErrChunks]) when a chunk name.i ≤ N is absent, or chunks arrive
+// without the main cookie: something in between dropped cookies; [ErrChunks]
+// when N is not a canonical decimal in [1, MaxChunks] or a chunk is empty or
+// beyond N; [ErrTooLarge] when a plain value or a chunk is longer than
+// [ChunkSize] (sizes are checked before anything is concatenated). Reading
+// accepts up to MaxChunks chunks whatever the Budget.
 //
 // When a name occurs more than once in the request, the first occurrence wins
 // (see the package documentation).
@@ -29,6 +32,9 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	r := request(cookies)
 	cs := r.CookiesNamed(s.name)
 	if len(cs) == 0 || cs[0].Value == "" {
+		if s.orphanChunks(cookies) {
+			return "", 0, s.missingChunks("the request carries chunks but not the main cookie")
+		}
 		return "", 0, ErrNoCookie
 	}
 	v := cs[0].Value
@@ -71,7 +77,7 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 	for i := 1; i <= n; i++ {
 		switch p := parts[i]; {
 		case seen&bit(i) == 0:
-			return "", fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, i, n)
+			return "", s.missingChunks("chunk %d of %d is not in the request", i, n)
 		case p == "":
 			return "", fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, i)
 		case len(p) > ChunkSize:
@@ -80,8 +86,8 @@ func (s *Spec) readChunks(r *http.Request, n int) (string, error) {
 			total += len(p)
 		}
 	}
-	if total > s.MaxLen() { // unreachable while n ≤ MaxChunks; kept as the stated cap
-		return "", fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, s.MaxLen())
+	if limit := ChunkSize * s.attrs.MaxChunks; total > limit { // unreachable while n ≤ MaxChunks; kept as the stated cap
+		return "", fmt.Errorf("%w: cookie %s is %d characters, limit %d", ErrTooLarge, s.name, total, limit)
 	}
 	var b strings.Builder
 	b.Grow(total)
@@ -111,7 +117,8 @@ func request(cookies []string) *http.Request {
 // left alone.
 //
 // Write checks everything before it touches h: a value longer than
-// [Spec.MaxLen] gives [ErrTooLarge] (the message says the size and the limit);
+// [Spec.MaxLen], or whose cookies take more than the Budget, gives
+// [ErrTooLarge] (the message says the size and the limit);
 // an empty value, a byte outside RFC 6265's cookie-octet set (no space, comma,
 // quote, semicolon, backslash or control), a value starting with the reserved
 // "__chunked__", a negative maxAge or an unrepresentable expires give
@@ -136,9 +143,12 @@ func (s *Spec) Write(h http.Header, cookies []string, value string, expires time
 	if len(value) > ChunkSize {
 		m = (len(value) + ChunkSize - 1) / ChunkSize
 	}
+	attrs := s.attributes(expires, maxAge)
+	if err := s.checkBudget(len(value), attrs); err != nil {
+		return err
+	}
 	s.removeLines(h)
 
-	attrs := s.attributes(expires, maxAge)
 	lines := h["Set-Cookie"]
 	if m == 0 {
 		lines = append(lines, setCookieLine(s.name, value, attrs))
@@ -214,8 +224,8 @@ func (s *Spec) checkValue(v string) error {
 	if v == "" {
 		return fmt.Errorf("%w: empty value (use Delete to remove the cookie)", ErrInvalid)
 	}
-	if len(v) > s.MaxLen() {
-		return fmt.Errorf("%w: value is %d characters, limit %d (%d chunks of %d)", ErrTooLarge, len(v), s.MaxLen(), s.attrs.MaxChunks, ChunkSize)
+	if limit := ChunkSize * s.attrs.MaxChunks; len(v) > limit {
+		return fmt.Errorf("%w: value is %d characters, limit %d (%d chunks of %d)", ErrTooLarge, len(v), limit, s.attrs.MaxChunks, ChunkSize)
 	}
 	if strings.HasPrefix(v, chunkedPrefix) {
 		return fmt.Errorf("%w: value starts with the reserved %q marker", ErrInvalid, chunkedPrefix)

@@ -152,7 +152,8 @@ type Manager[T any] struct {
 	format       Format
 	rules        Rules
 	spec         *cookie.Spec
-	maxLen       int
+	maxLen       int           // the longest value written: the chunk cap and the cookie budget
+	readLen      int           // the longest value read: the chunk cap, whatever the budget
 	maxAge       time.Duration // 0: none (Peer formats only)
 	idle         time.Duration // 0: none
 	refreshAfter time.Duration
@@ -226,6 +227,7 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 	}
 	m.name, m.spec, m.key = name, spec, &ctxKey{name: name}
 	m.maxLen = min(spec.MaxLen(), sealed.MaxLen)
+	m.readLen = min(cookie.ChunkSize*spec.Attributes().MaxChunks, sealed.MaxLen)
 	if m.genID == nil {
 		m.genID = ids.UUIDv4
 	}
