@@ -14,8 +14,9 @@ const serveSynopsis = `sealcookie serve [--addr 127.0.0.1:8080] [--insecure-cook
 
 Runs the demo web app on a loopback address, over plain http: a visit
 counter, a login form, a page behind the route guard, the session JSON
-endpoint, logout, a button that stores a value large enough for 3 chunked
-cookies, and a page that shows the decoded session of the request. Without a
+endpoint, logout, a button that stores a value that fills most of the
+default cookie budget (one cookie that curl, nginx and API Gateway pass),
+and a page that shows the decoded session of the request. Without a
 password (options or SEALCOOKIE_PASSWORD) it generates one, and sessions end
 when it stops. Stop it with Ctrl-C (SIGINT) or SIGTERM.`
 
