@@ -80,6 +80,13 @@ bench-node: ## one pass of the Node peers (h3, iron-session) in internal/node, p
 demo: ## run the demo web app on 127.0.0.1:8080 (flags in DEMO_ARGS, e.g. DEMO_ARGS="--addr 127.0.0.1:9090")
 	$(GO) run ./cmd/sealcookie serve $(DEMO_ARGS)
 
+EDGE_LOAD_REQUESTS ?= 20000x
+EDGE_LOAD_COUNT    ?= 5
+
+.PHONY: edge-load
+edge-load: ## req/s and p99 through Debian's nginx on loopback: a route gated by forward-auth beside the same route ungated (needs nginx)
+	$(GO) test -run='^$$' -bench='^BenchmarkNginxGate$$' -benchtime=$(EDGE_LOAD_REQUESTS) -count=$(EDGE_LOAD_COUNT) -timeout=10m ./cmd/sealcookie
+
 LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2
 LOAD_CONNECTIONS ?= 32
