@@ -7,6 +7,10 @@ FUZZCI_TIME ?= 8s
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
+# Modules of their own (their own go.mod, a replace directive to this
+# checkout), vetted and tested with the library.
+SUBMODULES  ?= internal/benchreport httpx/awslambda
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -14,15 +18,15 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
+test: vet fmt-check ## vet, gofmt check and go test -race ./..., and the modules of their own (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
-	$(GO) -C internal/benchreport test -race -count=1 ./...
+	@set -e; for m in $(SUBMODULES); do echo "$(GO) -C $$m test -race -count=1 ./..."; $(GO) -C $$m test -race -count=1 ./...; done
 
 .PHONY: vet
-vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
+vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the modules of their own
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
-	$(GO) -C internal/benchreport vet ./...
+	@set -e; for m in $(SUBMODULES); do echo "$(GO) -C $$m vet ./..."; $(GO) -C $$m vet ./...; done
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
