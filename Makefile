@@ -9,7 +9,7 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
 # Modules of their own (their own go.mod, a replace directive to this
 # checkout), vetted and tested with the library.
-SUBMODULES  ?= internal/benchreport httpx/awslambda
+SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun
 
 .DEFAULT_GOAL := help
 
