@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -269,4 +270,41 @@ func TestNewForwardAuthRefuses(t *testing.T) {
 	if _, err := httpx.NewForwardAuth[User](nil, httpx.ForwardAuthConfig[User]{}); err == nil {
 		t.Error("nil Manager accepted")
 	}
+}
+
+// FuzzForwardAuth: whatever a client sends in the Cookie header, the
+// session header and the original URI, the answer is 200, a redirect or
+// 401, never a 500 or a panic, and a redirect stays on the same origin.
+func FuzzForwardAuth(f *testing.F) {
+	m, _, _ := newManager(f, "", nil)
+	good, err := m.Encode(session.Envelope[User]{Data: User{ID: "u1"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(m.Name()+"="+good, "", "/a")
+	f.Add(m.Name()+"=__chunked__2; "+m.Name()+".1="+good, "", "//evil.example")
+	f.Add(m.Name()+".1=x; "+m.Name()+".2=y", good, "/%2F%2Fevil")
+	f.Add("", "garbage", "/\\evil")
+	fa, err := httpx.NewForwardAuth(m, httpx.ForwardAuthConfig[User]{Headers: identityHeaders, Authenticated: signedIn, LoginURL: "/auth/login"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, cookies, header, uri string) {
+		r := httptest.NewRequest(http.MethodGet, "/auth", nil)
+		r.Header["Cookie"] = []string{cookies}
+		r.Header[m.HeaderName()] = []string{header}
+		r.Header["X-Forwarded-Uri"] = []string{uri}
+		w := httptest.NewRecorder()
+		fa.ServeHTTP(w, r)
+		switch w.Code {
+		case http.StatusOK, http.StatusUnauthorized:
+		case http.StatusFound:
+			loc := w.Header().Get("Location")
+			if !strings.HasPrefix(loc, "/auth/login") {
+				t.Fatalf("redirect to %q", loc)
+			}
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+	})
 }

@@ -315,6 +315,13 @@ func (c *forwardAuthCmd) build(e *env) (http.Handler, string, error) {
 	if err != nil {
 		return nil, "", usagef("%v", err)
 	}
+	if c.refresh {
+		// A password option that names no sealing password reads but
+		// cannot re-seal: say so now rather than at every refresh.
+		if _, err := m.Encode(session.Envelope[map[string]any]{Data: map[string]any{}}); err != nil {
+			return nil, "", usagef("--refresh: the sidecar cannot seal with this password option: %v", err)
+		}
+	}
 	ids := map[string]httpx.IdentityFunc[map[string]any]{}
 	var names []string
 	for h, field := range c.headers.m {

@@ -263,6 +263,7 @@ func TestSidecarStartupErrors(t *testing.T) {
 		{"bad header name", withPassword, []string{"--require", "user.id", "--header", "X User=user.id"}, 2, "not a valid header name"},
 		{"bad login URL", withPassword, []string{"--require", "user.id", "--login-url", "javascript:alert(1)"}, 2, "neither a same-origin path"},
 		{"bad redirect status", withPassword, []string{"--require", "user.id", "--redirect-status", "500"}, 2, "RedirectStatus 500"},
+		{"refresh without a sealing password", map[string]string{PasswordEnv: `{"2": "` + testPassword + `"}`}, []string{"--format", "h3v2", "--require", "user.id", "--refresh"}, 2, "--refresh: the sidecar cannot seal"},
 		{"bad environment value", map[string]string{PasswordEnv: testPassword, forwardAuthEnvPrefix + "REFRESH": "maybe"}, []string{"--require", "user.id"}, 2, "$SEALCOOKIE_FORWARD_AUTH_REFRESH"},
 	}
 	for _, tt := range tests {
