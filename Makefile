@@ -7,6 +7,10 @@ FUZZCI_TIME ?= 8s
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
+# Modules of their own (their own go.mod, a replace directive to this
+# checkout), vetted and tested with the library.
+SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -18,16 +22,16 @@ help: ## list the targets
 # what was skipped and why. Each quoted argument is one go test command line;
 # a module of its own gets one with -C.
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs), ending with the skipped tests and why
+test: vet fmt-check ## vet, gofmt check and go test -race ./... and the modules of their own (what CI runs), ending with the skipped tests and why
 	$(GO) run ./internal/testreport -go=$(GO) -- \
 		'test -race -count=1 $(PKGS)' \
-		'-C internal/benchreport test -race -count=1 ./...'
+		$(foreach m,$(SUBMODULES),'-C $(m) test -race -count=1 ./...')
 
 .PHONY: vet
-vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
+vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the modules of their own
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
-	$(GO) -C internal/benchreport vet ./...
+	@set -e; for m in $(SUBMODULES); do echo "$(GO) -C $$m vet ./..."; $(GO) -C $$m vet ./...; done
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
@@ -106,6 +110,13 @@ demo: ## build bin/sealcookie, then run the demo web app on 127.0.0.1:8080 (flag
 	$(GO) build -o $(DEMO_BIN) ./cmd/sealcookie
 	@echo "== running $(DEMO_BIN) serve $(DEMO_ARGS)"
 	@exec $(DEMO_BIN) serve $(DEMO_ARGS)
+
+EDGE_LOAD_REQUESTS ?= 20000x
+EDGE_LOAD_COUNT    ?= 5
+
+.PHONY: edge-load
+edge-load: ## req/s and p99 through Debian's nginx on loopback: a route gated by forward-auth beside the same route ungated (needs nginx)
+	$(GO) test -run='^$$' -bench='^BenchmarkNginxGate$$' -benchtime=$(EDGE_LOAD_REQUESTS) -count=$(EDGE_LOAD_COUNT) -timeout=10m ./cmd/sealcookie
 
 LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2

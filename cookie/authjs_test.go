@@ -13,7 +13,7 @@ import (
 
 // authjs is the Spec of Auth.js's session cookie with Auth.js's chunk names.
 func authjs(t testing.TB, maxChunks int) *cookie.Spec {
-	return mustNew(t, "__Secure-authjs.session-token", cookie.Attributes{AuthJSChunks: true, MaxChunks: maxChunks})
+	return mustNew(t, "__Secure-authjs.session-token", cookie.Attributes{AuthJSChunks: true, MaxChunks: maxChunks, Budget: cookie.NoBudget})
 }
 
 func TestAuthJSWrite(t *testing.T) {
@@ -142,8 +142,8 @@ func TestAuthJSJar(t *testing.T) {
 
 // TestAuthJSSchemeIsolation: the two schemes never read each other's chunks.
 func TestAuthJSSchemeIsolation(t *testing.T) {
-	h3 := mustNew(t, "s", cookie.Attributes{})
-	a := mustNew(t, "s", cookie.Attributes{AuthJSChunks: true})
+	h3 := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
+	a := mustNew(t, "s", cookie.Attributes{AuthJSChunks: true, Budget: cookie.NoBudget})
 	v := value(cookie.ChunkSize + 10)
 	for _, tc := range []struct {
 		from, to *cookie.Spec
@@ -174,7 +174,7 @@ func FuzzAuthJSChunks(f *testing.F) {
 	f.Add("-_", uint16(32000), uint8(0))
 	f.Add("q", uint16(65535), uint8(64))
 	f.Fuzz(func(t *testing.T, seed string, n uint16, maxChunks uint8) {
-		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks), AuthJSChunks: true})
+		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks), AuthJSChunks: true, Budget: cookie.NoBudget})
 		if err != nil {
 			return // MaxChunks out of range: TestNewErrors covers it
 		}

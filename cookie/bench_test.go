@@ -38,7 +38,7 @@ func benchRequest(b *testing.B, s *cookie.Spec, v string) *http.Request {
 }
 
 func BenchmarkRead(b *testing.B) {
-	s := mustNew(b, "__Host-session", cookie.Attributes{})
+	s := mustNew(b, "__Host-session", cookie.Attributes{Budget: cookie.NoBudget})
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
 			v := value(size.n)
@@ -58,7 +58,7 @@ func BenchmarkRead(b *testing.B) {
 }
 
 func BenchmarkWrite(b *testing.B) {
-	s := mustNew(b, "__Host-session", cookie.Attributes{})
+	s := mustNew(b, "__Host-session", cookie.Attributes{Budget: cookie.NoBudget})
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
 			v := value(size.n)
@@ -80,7 +80,7 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 func BenchmarkDelete(b *testing.B) {
-	s := mustNew(b, "__Host-session", cookie.Attributes{})
+	s := mustNew(b, "__Host-session", cookie.Attributes{Budget: cookie.NoBudget})
 	r := benchRequest(b, s, value(10340))
 	h := http.Header{}
 	b.ReportAllocs()

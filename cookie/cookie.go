@@ -72,7 +72,8 @@ var (
 
 // Attributes are the attributes of the session cookie (and of its chunks).
 // The zero value gives the secure defaults: Path=/; Secure; HttpOnly;
-// SameSite=Lax; host-only (no Domain); at most [DefaultMaxChunks] chunks.
+// SameSite=Lax; host-only (no Domain); at most [DefaultMaxChunks] chunks
+// and [DefaultBudget] bytes of Set-Cookie header.
 type Attributes struct {
 	// Path scopes the cookie. "" means "/". It must start with "/".
 	Path string
@@ -116,7 +117,9 @@ type Attributes struct {
 
 	// MaxChunks caps the number of chunks a value may be split into. 0 means
 	// [DefaultMaxChunks]; 1 disables chunking (values up to [ChunkSize]).
-	// At most [MaxChunksLimit].
+	// At most [MaxChunksLimit]. Reading accepts this many chunks even when
+	// the Budget lets Write produce fewer, so a lowered budget does not log
+	// out sessions written before it.
 	MaxChunks int
 
 	// AuthJSChunks names the chunks of a long value as Auth.js (NextAuth)
@@ -124,6 +127,15 @@ type Attributes struct {
 	// of h3's name=__chunked__N plus name.1 … name.N. false means h3's
 	// scheme. Formats whose peer is Auth.js set it (session.Rules).
 	AuthJSChunks bool
+
+	// Budget caps the bytes of Set-Cookie header ("Set-Cookie: " name=value
+	// and attributes, CRLF, for the main cookie and every chunk) that a
+	// value may take, so the session passes the proxies and platforms in
+	// front (see the presets and their table). 0 means [DefaultBudget]
+	// (3072 bytes: one cookie, within nginx's default buffers); [NoBudget]
+	// (-1) leaves MaxChunks as the only limit. [Spec.Write] refuses a value
+	// over it with [ErrTooLarge].
+	Budget int
 }
 
 // Spec is a validated cookie name with its attributes. It is immutable and
@@ -142,6 +154,8 @@ type Spec struct {
 	chunkNames []string // [0] = name, [k] = the chunk of slot k, 1 ≤ k ≤ MaxChunksLimit
 	mainValues []string // [n] = "__chunked__n" for 2 ≤ n ≤ MaxChunks (h3's scheme)
 	deletions  []string // [k] = Set-Cookie line deleting chunkNames[k], k ≤ MaxChunks
+	maxAttrLen int      // the longest attribute part a Write produces (see maxAttrs)
+	maxLen     int      // the longest value that fits MaxChunks and Budget
 }
 
 // New validates name and a and returns a [Spec]. Every check happens here,
@@ -155,7 +169,9 @@ type Spec struct {
 //   - SameSite=None and Partitioned need Secure, so InsecureDevelopment
 //     cannot be combined with them or with the prefixes;
 //   - Path starts with "/", Path and Domain are valid for net/http and at
-//     most 1024 bytes; MaxChunks is between 0 and [MaxChunksLimit].
+//     most 1024 bytes; MaxChunks is between 0 and [MaxChunksLimit];
+//   - Budget is 0, [NoBudget] or at least the size of one cookie line
+//     with a one-character value.
 func New(name string, a Attributes) (*Spec, error) {
 	bad := func(format string, args ...any) (*Spec, error) {
 		return nil, fmt.Errorf("%w: "+format, append([]any{ErrAttributes}, args...)...)
@@ -203,6 +219,13 @@ func New(name string, a Attributes) (*Spec, error) {
 		a.MaxChunks = DefaultMaxChunks
 	case a.MaxChunks < 0 || a.MaxChunks > MaxChunksLimit:
 		return bad("MaxChunks %d out of range [0, %d]", a.MaxChunks, MaxChunksLimit)
+	}
+
+	switch {
+	case a.Budget == 0:
+		a.Budget = DefaultBudget
+	case a.Budget < NoBudget:
+		return bad("Budget %d: 0 for the default, -1 (NoBudget) for none, or a number of bytes", a.Budget)
 	}
 
 	secure := !a.InsecureDevelopment
@@ -275,6 +298,10 @@ func New(name string, a Attributes) (*Spec, error) {
 	for i := range s.deletions {
 		s.deletions[i] = s.deletionLine(i)
 	}
+	s.maxAttrLen = s.maxAttrs()
+	if s.maxLen = s.maxValueLen(); s.maxLen < 1 {
+		return bad("Budget of %d bytes is smaller than one cookie line (%d bytes with a 1-character value)", a.Budget, s.Size(1))
+	}
 	return s, nil
 }
 
@@ -285,8 +312,10 @@ func (s *Spec) Name() string { return s.name }
 // SameSite Lax unless OmitSameSite, MaxChunks).
 func (s *Spec) Attributes() Attributes { return s.attrs }
 
-// MaxLen returns the longest value [Spec.Write] accepts: ChunkSize*MaxChunks.
-func (s *Spec) MaxLen() int { return ChunkSize * s.attrs.MaxChunks }
+// MaxLen returns the longest value [Spec.Write] accepts whatever its Expires
+// and Max-Age: ChunkSize*MaxChunks characters, or fewer when the cookies of a
+// longer value would take more than the Budget.
+func (s *Spec) MaxLen() int { return s.maxLen }
 
 // MaxReadLen returns the longest value [Spec.Read] can return: a plain
 // cookie, or MaxChunks chunks, each as long as [BrowserLimit] allows beside

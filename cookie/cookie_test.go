@@ -144,7 +144,7 @@ func TestNewErrors(t *testing.T) {
 		{"a=b", cookie.Attributes{}, "not a valid token"},
 		{"sé", cookie.Attributes{}, "not a valid token"},
 		{strings.Repeat("n", 93), cookie.Attributes{}, "cookie name is 93 bytes, limit 92"},
-		{"__Host-s", cookie.Attributes{Path: "/app"}, "__Host- prefix requires Path=/"},
+		{"__Host-s", cookie.Attributes{Path: "/app", Budget: cookie.NoBudget}, "__Host- prefix requires Path=/"},
 		{"__Host-s", cookie.Attributes{Domain: "example.com"}, "__Host- prefix forbids a Domain"},
 		{"__Host-s", cookie.Attributes{InsecureDevelopment: true}, "__Host- prefix requires Secure, which InsecureDevelopment drops"},
 		{"__host-s", cookie.Attributes{Domain: "example.com"}, "__Host- prefix forbids a Domain"},
@@ -190,32 +190,32 @@ func TestNewNormalises(t *testing.T) {
 		line  string // Set-Cookie for value "v"
 	}{
 		{"s", cookie.Attributes{},
-			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			"s=v; Path=/; HttpOnly; Secure; SameSite=Lax"},
 		{"s", cookie.Attributes{SameSite: http.SameSiteDefaultMode},
-			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			"s=v; Path=/; HttpOnly; Secure; SameSite=Lax"},
-		{"__Host-s", cookie.Attributes{SameSite: http.SameSiteStrictMode, MaxChunks: 1},
-			cookie.Attributes{Path: "/", SameSite: http.SameSiteStrictMode, MaxChunks: 1},
+		{"__Host-s", cookie.Attributes{SameSite: http.SameSiteStrictMode, MaxChunks: 1, Budget: cookie.DefaultBudget},
+			cookie.Attributes{Path: "/", SameSite: http.SameSiteStrictMode, MaxChunks: 1, Budget: cookie.DefaultBudget},
 			"__Host-s=v; Path=/; HttpOnly; Secure; SameSite=Strict"},
 		{"__Secure-s", cookie.Attributes{Path: "/app", Domain: "example.com", SameSite: http.SameSiteNoneMode, Partitioned: true},
-			cookie.Attributes{Path: "/app", Domain: "example.com", SameSite: http.SameSiteNoneMode, Partitioned: true, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/app", Domain: "example.com", SameSite: http.SameSiteNoneMode, Partitioned: true, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			"__Secure-s=v; Path=/app; Domain=example.com; HttpOnly; Secure; SameSite=None; Partitioned"},
-		{"s", cookie.Attributes{JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit},
-			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit},
+		{"s", cookie.Attributes{JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit, Budget: cookie.DefaultBudget},
+			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, JavaScriptReadable: true, InsecureDevelopment: true, MaxChunks: cookie.MaxChunksLimit, Budget: cookie.DefaultBudget},
 			"s=v; Path=/; SameSite=Lax"},
 		// h3 1.x's cookies: no SameSite attribute at all (weaker; browsers pick).
 		{"h3", cookie.Attributes{OmitSameSite: true},
-			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			"h3=v; Path=/; HttpOnly; Secure"},
 		{"h3", cookie.Attributes{OmitSameSite: true, SameSite: http.SameSiteDefaultMode, MaxChunks: 1},
-			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: 1},
+			cookie.Attributes{Path: "/", OmitSameSite: true, MaxChunks: 1, Budget: cookie.DefaultBudget},
 			"h3=v; Path=/; HttpOnly; Secure"},
 		{"__Host-Http-s", cookie.Attributes{},
-			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			"__Host-Http-s=v; Path=/; HttpOnly; Secure; SameSite=Lax"},
 		{strings.Repeat("n", 92), cookie.Attributes{Domain: ".Example.COM"},
-			cookie.Attributes{Path: "/", Domain: ".Example.COM", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks},
+			cookie.Attributes{Path: "/", Domain: ".Example.COM", SameSite: http.SameSiteLaxMode, MaxChunks: cookie.DefaultMaxChunks, Budget: cookie.DefaultBudget},
 			strings.Repeat("n", 92) + "=v; Path=/; Domain=Example.COM; HttpOnly; Secure; SameSite=Lax"},
 	}
 	for _, tt := range tests {
@@ -227,8 +227,10 @@ func TestNewNormalises(t *testing.T) {
 			if diff := cmp.Diff(tt.want, s.Attributes()); diff != "" {
 				t.Errorf("Attributes() mismatch (-want +got):\n%s", diff)
 			}
-			if got, want := s.MaxLen(), cookie.ChunkSize*tt.want.MaxChunks; got != want {
-				t.Errorf("MaxLen() = %d, want %d", got, want)
+			// MaxLen is the longest value within both the chunk cap and the budget.
+			if n := s.MaxLen(); n > cookie.ChunkSize*tt.want.MaxChunks || s.Size(n) > tt.want.Budget ||
+				n < cookie.ChunkSize*tt.want.MaxChunks && s.Size(n+1) <= tt.want.Budget {
+				t.Errorf("MaxLen() = %d: Size %d, Size(+1) %d, budget %d", n, s.Size(n), s.Size(n+1), tt.want.Budget)
 			}
 			if got := s.MaxReadLen(); got < s.MaxLen() {
 				t.Errorf("MaxReadLen() = %d, under MaxLen() %d", got, s.MaxLen())
@@ -245,7 +247,7 @@ func TestNewNormalises(t *testing.T) {
 }
 
 func TestWriteExpiresMaxAge(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	exp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600))
 	tests := []struct {
 		expires time.Time
@@ -269,7 +271,7 @@ func TestWriteExpiresMaxAge(t *testing.T) {
 }
 
 func TestWriteInvalid(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	const secret = "TOPSECRETPAYLOAD"
 	tests := []struct {
 		name    string
@@ -320,7 +322,7 @@ func TestWriteInvalid(t *testing.T) {
 
 func TestWriteTooLargeMessage(t *testing.T) {
 	for _, max := range []int{1, 8, 64} {
-		s := mustNew(t, "s", cookie.Attributes{MaxChunks: max})
+		s := mustNew(t, "s", cookie.Attributes{MaxChunks: max, Budget: cookie.NoBudget})
 		n := max*cookie.ChunkSize + 1
 		err := s.Write(http.Header{}, nil, value(n), time.Time{}, 0)
 		if !errors.Is(err, cookie.ErrTooLarge) {
@@ -337,7 +339,7 @@ func TestWriteTooLargeMessage(t *testing.T) {
 }
 
 func TestChunkBoundaries(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	chunk := func(i, n int) summary { return summary{Name: fmt.Sprintf("s.%d", i), Len: n} }
 	main := func(n int) summary { return summary{Name: "s", Len: len(fmt.Sprintf("__chunked__%d", n))} }
 	tests := []struct {
@@ -392,7 +394,7 @@ func TestChunkBoundaries(t *testing.T) {
 // TestShrinkDeletesStaleChunks walks a browser (a cookie jar) through a value
 // that shrinks from 3 chunks to 2, then to a plain cookie, and grows again.
 func TestShrinkDeletesStaleChunks(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	j := newJar(t)
 	del := func(name string) summary { return summary{Name: name, Delete: true} }
 	steps := []struct {
@@ -461,7 +463,7 @@ func TestDeletionLines(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	del := func(names ...string) []summary {
 		var out []summary
 		for _, n := range names {
@@ -497,7 +499,7 @@ func TestDelete(t *testing.T) {
 
 // TestDeleteClearsJar checks Delete against a browser model: nothing is left.
 func TestDeleteClearsJar(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	j := newJar(t)
 	h := http.Header{}
 	if err := s.Write(h, nil, value(9000), time.Time{}, 3600); err != nil {
@@ -516,7 +518,7 @@ func TestDeleteClearsJar(t *testing.T) {
 }
 
 func TestReplaceEarlierLines(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{Path: "/app"})
+	s := mustNew(t, "s", cookie.Attributes{Path: "/app", Budget: cookie.NoBudget})
 	foreign := []string{
 		"other=1; Path=/",
 		"s=kept; Path=/",                                     // same name, other Path
@@ -566,7 +568,7 @@ func TestReplaceEarlierLines(t *testing.T) {
 		}
 	})
 	t.Run("domain matched case-insensitively", func(t *testing.T) {
-		s := mustNew(t, "s", cookie.Attributes{Domain: "Example.com"})
+		s := mustNew(t, "s", cookie.Attributes{Domain: "Example.com", Budget: cookie.NoBudget})
 		h := http.Header{"Set-Cookie": {"s=old; Path=/; Domain=.example.COM", "s=other; Path=/; Domain=sub.example.com"}}
 		if err := s.Write(h, nil, "new", time.Time{}, 0); err != nil {
 			t.Fatal(err)
@@ -603,7 +605,8 @@ func TestRead(t *testing.T) {
 		wantErr    error
 	}{
 		{name: "no header", wantErr: cookie.ErrNoCookie},
-		{name: "other cookies", lines: []string{"a=1; b=2; ss=3; s.1=x"}, wantErr: cookie.ErrNoCookie},
+		{name: "other cookies", lines: []string{"a=1; b=2; ss=3; s.0=x; s.01=y"}, wantErr: cookie.ErrNoCookie},
+		{name: "chunks without the main cookie", lines: []string{"a=1; s.1=x; s.2=y"}, wantErr: cookie.ErrMissingChunks},
 		{name: "empty value", lines: []string{"s=; a=1"}, wantErr: cookie.ErrNoCookie},
 		{name: "quoted empty", lines: []string{`s=""`}, wantErr: cookie.ErrNoCookie},
 		{name: "invalid value skipped", lines: []string{`s=a\b`}, wantErr: cookie.ErrNoCookie},
@@ -738,7 +741,7 @@ func TestMaxReadLen(t *testing.T) {
 }
 
 func TestReadErrorsNameNoValue(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	for _, line := range []string{
 		"s=__chunked__SECRET",
 		"s=__chunked__2; s.1=SECRET",
@@ -753,7 +756,7 @@ func TestReadErrorsNameNoValue(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	v := value(9000)
 	h := http.Header{}
 	if err := s.Write(h, nil, v, time.Time{}, 0); err != nil {
@@ -794,7 +797,7 @@ func TestAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocation counts are checked in the full run")
 	}
-	s := mustNew(t, "__Host-session", cookie.Attributes{})
+	s := mustNew(t, "__Host-session", cookie.Attributes{Budget: cookie.NoBudget})
 	v := value(340)
 	r := request("theme=dark; __Host-session=" + v + "; _ga=GA1.2.3456789.1234567890; lang=en")
 	if n := testing.AllocsPerRun(100, func() {

@@ -74,16 +74,19 @@
 //
 // # Limits
 //
-// [Attributes.MaxChunks] caps the number of chunks ([DefaultMaxChunks] = 8,
-// so [Spec.MaxLen] is 32000 characters; at most [MaxChunksLimit]). Write
-// refuses a longer value with [ErrTooLarge], saying the size and the limit,
-// before it writes anything. Read refuses a cookie whose name and value
-// exceed BrowserLimit with ErrTooLarge, checking sizes before concatenating,
-// so it returns at most [Spec.MaxReadLen] characters. Note that
-// many proxies cap a request header line at 8 KiB (nginx's default
-// large_client_header_buffers), which a Cookie header with two or more full
-// chunks already exceeds: keep sessions small, and lower MaxChunks where such
-// a proxy sits in front.
+// Two limits apply to what Write produces. [Attributes.Budget] caps the
+// bytes of Set-Cookie header a value's cookies take, names and attributes
+// included ([DefaultBudget], 3072 bytes: one cookie that passes curl,
+// nginx's default buffers and API Gateway's HTTP API; see the presets for
+// other platforms). [Attributes.MaxChunks] caps the number of chunks
+// ([DefaultMaxChunks] = 8; at most [MaxChunksLimit]). [Spec.MaxLen] is the
+// longest value within both; Write refuses a longer value with
+// [ErrTooLarge], saying the size and the limit, before it writes anything.
+// Read accepts up to MaxChunks chunks whatever the budget, refuses a cookie
+// whose name and value exceed [BrowserLimit] with ErrTooLarge (checking
+// sizes before concatenating), so it returns at most [Spec.MaxReadLen]
+// characters, and reports chunks that did not arrive as [ErrMissingChunks]:
+// a client or proxy in between dropped cookies.
 //
 // Write accepts only RFC 6265 cookie-octets (printable ASCII without space,
 // DQUOTE, comma, semicolon and backslash), so values are never quoted and

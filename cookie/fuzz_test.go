@@ -40,7 +40,7 @@ func FuzzChunks(f *testing.F) {
 	f.Add("é", uint16(9000), uint8(64))
 	f.Add("q", uint16(65535), uint8(17))
 	f.Fuzz(func(t *testing.T, seed string, n uint16, maxChunks uint8) {
-		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks)})
+		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks), Budget: cookie.NoBudget})
 		if err != nil {
 			if !errors.Is(err, cookie.ErrAttributes) || int(maxChunks) <= cookie.MaxChunksLimit {
 				t.Fatalf("New(MaxChunks %d) = %v", maxChunks, err)
@@ -123,7 +123,7 @@ func FuzzRead(f *testing.F) {
 	f.Add("s=__chunked__2; s.1=a; s.2=b", uint8(1))
 	f.Add("s=__chunked__9; s.1=a", uint8(64))
 	f.Fuzz(func(t *testing.T, header string, maxChunks uint8) {
-		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks % (cookie.MaxChunksLimit + 1))})
+		s, err := cookie.New("s", cookie.Attributes{MaxChunks: int(maxChunks % (cookie.MaxChunksLimit + 1)), Budget: cookie.NoBudget})
 		if err != nil {
 			t.Fatal(err)
 		}

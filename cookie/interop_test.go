@@ -128,7 +128,7 @@ func views(t *testing.T, lines []string) []setCookieView {
 func TestH3Vectors(t *testing.T) {
 	for _, v := range loadVectors(t) {
 		t.Run(filepath.Base(v.file), func(t *testing.T) {
-			s := mustNew(t, v.header["cookie-name"], cookie.Attributes{})
+			s := mustNew(t, v.header["cookie-name"], cookie.Attributes{Budget: cookie.NoBudget})
 			name := filepath.Base(v.file)
 			switch {
 			case v.header["want-error"] == "chunks":
@@ -208,7 +208,7 @@ func TestH3ReadsOurChunks(t *testing.T) {
 		t.Skipf("interop kit not installed (no node_modules/h3 under the shared folder's interop; run npm ci there or set SEALCOOKIE_SHARED): %v", err)
 	}
 	v := vectorNamed(t, "h3v2-chunked")
-	s := mustNew(t, v.header["cookie-name"], cookie.Attributes{})
+	s := mustNew(t, v.header["cookie-name"], cookie.Attributes{Budget: cookie.NoBudget})
 	h := http.Header{}
 	if err := s.Write(h, nil, v.value, time.Time{}, 0); err != nil {
 		t.Fatal(err)

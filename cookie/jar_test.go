@@ -104,7 +104,7 @@ func (c *client) held() map[string]int {
 // s.3, s.4. Read gives the last write (chunks 1..2, as h3 reads them), and
 // the next write deletes the stale chunks.
 func TestOverlappingWrites(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{})
+	s := mustNew(t, "s", cookie.Attributes{Budget: cookie.NoBudget})
 	srv := httptest.NewTLSServer(sessionServer(t, s))
 	defer srv.Close()
 	c := newClient(t, srv)
@@ -154,7 +154,7 @@ func TestOverlappingWrites(t *testing.T) {
 func TestJarOverTLS(t *testing.T) {
 	for _, name := range []string{"s", "__Host-session"} {
 		t.Run(name, func(t *testing.T) {
-			s := mustNew(t, name, cookie.Attributes{})
+			s := mustNew(t, name, cookie.Attributes{Budget: cookie.NoBudget})
 			srv := httptest.NewTLSServer(sessionServer(t, s))
 			defer srv.Close()
 			c := newClient(t, srv)
@@ -230,7 +230,7 @@ func TestInsecureDevelopment(t *testing.T) {
 // TestJarManyChunks round-trips a 12-chunk value through a jar, which sends
 // the chunks back in its own order.
 func TestJarManyChunks(t *testing.T) {
-	s := mustNew(t, "s", cookie.Attributes{MaxChunks: 12})
+	s := mustNew(t, "s", cookie.Attributes{MaxChunks: 12, Budget: cookie.NoBudget})
 	srv := httptest.NewTLSServer(sessionServer(t, s))
 	defer srv.Close()
 	c := newClient(t, srv)

@@ -12,11 +12,11 @@ import (
 // line must be byte for byte what http.Cookie.String writes.
 func TestLinesMatchCookieString(t *testing.T) {
 	attrs := []Attributes{
-		{},
-		{Path: "/app", Domain: "example.com", SameSite: http.SameSiteStrictMode},
-		{SameSite: http.SameSiteNoneMode, Partitioned: true},
-		{JavaScriptReadable: true, InsecureDevelopment: true},
-		{Domain: ".example.com", SameSite: http.SameSiteLaxMode, MaxChunks: 3},
+		{Budget: NoBudget},
+		{Path: "/app", Domain: "example.com", SameSite: http.SameSiteStrictMode, Budget: NoBudget},
+		{SameSite: http.SameSiteNoneMode, Partitioned: true, Budget: NoBudget},
+		{JavaScriptReadable: true, InsecureDevelopment: true, Budget: NoBudget},
+		{Domain: ".example.com", SameSite: http.SameSiteLaxMode, MaxChunks: 3, Budget: NoBudget},
 	}
 	names := []string{"s", "__Secure-sess", "h3"}
 	values := []string{

@@ -25,12 +25,16 @@ import (
 // different chunk counts, and the next [Spec.Write] or [Spec.Delete]
 // deletes them.
 //
-// Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrChunks] when
-// N is not a canonical decimal in [1, MaxChunks] or a chunk within 1..N is
-// missing or empty (Auth.js's scheme: a chunk missing below the highest one,
+// Errors: [ErrNoCookie] when the cookie is absent or empty; [ErrMissingChunks]
+// (an [ErrChunks]) when a chunk name.i ≤ N is absent, or chunks arrive
+// without the main cookie: something in between dropped cookies; [ErrChunks]
+// when N is not a canonical decimal in [1, MaxChunks] or a chunk within 1..N
+// is empty (Auth.js's scheme: a chunk missing below the highest one,
 // more than MaxChunks chunks, or chunks beside a main cookie); [ErrTooLarge]
 // when a cookie's name and value exceed BrowserLimit (sizes are checked
 // before anything is concatenated).
+//
+// Reading accepts up to MaxChunks chunks whatever the Budget.
 //
 // When a name occurs more than once in the request, the first occurrence wins
 // (see the package documentation).
@@ -43,6 +47,9 @@ func (s *Spec) Read(cookies []string) (value string, chunks int, err error) {
 	}
 	v, ok := first(cookies, s.name)
 	if !ok || v == "" {
+		if s.orphanChunks(cookies) {
+			return "", 0, s.missingChunks("the request carries chunks but not the main cookie")
+		}
 		return "", 0, ErrNoCookie
 	}
 	if !strings.HasPrefix(v, chunkedPrefix) {
@@ -116,7 +123,7 @@ func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 	for k := 1; k <= n; k++ {
 		switch p := parts[k]; {
 		case seen&bit(k) == 0:
-			return "", 0, fmt.Errorf("%w: cookie %s is missing chunk %d of %d", ErrChunks, s.name, k-1+s.first, n)
+			return "", 0, s.missingChunks("chunk %d of %d is not in the request", k-1+s.first, n)
 		case p == "":
 			return "", 0, fmt.Errorf("%w: cookie %s has an empty chunk %d", ErrChunks, s.name, k-1+s.first)
 		case len(s.chunkNames[k])+len(p) > BrowserLimit:
@@ -150,7 +157,8 @@ func (s *Spec) readChunks(cookies []string, n int) (string, int, error) {
 // left alone.
 //
 // Write checks everything before it touches h: a value longer than
-// [Spec.MaxLen] gives [ErrTooLarge] (the message says the size and the limit);
+// [Spec.MaxLen], or whose cookies take more than the Budget, gives
+// [ErrTooLarge] (the message says the size and the limit);
 // an empty value, a byte outside RFC 6265's cookie-octet set (no space, comma,
 // quote, semicolon, backslash or control), a value starting with the reserved
 // "__chunked__", a negative maxAge or an unrepresentable expires give
@@ -175,9 +183,12 @@ func (s *Spec) Write(h http.Header, cookies []string, value string, expires time
 	if len(value) > ChunkSize {
 		m = (len(value) + ChunkSize - 1) / ChunkSize
 	}
+	attrs := s.attributes(expires, maxAge)
+	if err := s.checkBudget(len(value), attrs); err != nil {
+		return err
+	}
 	s.removeLines(h)
 
-	attrs := s.attributes(expires, maxAge)
 	lines := h["Set-Cookie"]
 	switch {
 	case m == 0:
@@ -261,8 +272,8 @@ func (s *Spec) checkValue(v string) error {
 	if v == "" {
 		return fmt.Errorf("%w: empty value (use Delete to remove the cookie)", ErrInvalid)
 	}
-	if len(v) > s.MaxLen() {
-		return fmt.Errorf("%w: value is %d characters, limit %d (%d chunks of %d)", ErrTooLarge, len(v), s.MaxLen(), s.attrs.MaxChunks, ChunkSize)
+	if limit := ChunkSize * s.attrs.MaxChunks; len(v) > limit {
+		return fmt.Errorf("%w: value is %d characters, limit %d (%d chunks of %d)", ErrTooLarge, len(v), limit, s.attrs.MaxChunks, ChunkSize)
 	}
 	if strings.HasPrefix(v, chunkedPrefix) {
 		return fmt.Errorf("%w: value starts with the reserved %q marker", ErrInvalid, chunkedPrefix)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/internal/testpayload"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -64,6 +65,7 @@ func loadBenchPayload(b *testing.B, name string) benchPayload {
 		Keys:        testKeys,
 		IdleTimeout: -1, // the envelope stays {id, createdAt, data}: the payload's bytes
 		Clock:       func() time.Time { return now },
+		Cookie:      cookie.Attributes{Budget: cookie.NoBudget}, // the large payload is chunked
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -80,7 +82,7 @@ func loadBenchPayload(b *testing.B, name string) benchPayload {
 func cookieHeader(tb testing.TB, m *session.Manager[testpayload.Data], v string) string {
 	tb.Helper()
 	h := http.Header{}
-	spec, err := cookie.New(m.Name(), cookie.Attributes{})
+	spec, err := cookie.New(m.Name(), cookie.Attributes{Budget: cookie.NoBudget})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -341,4 +343,83 @@ func (c *limitCodec) wantViews(want testpayload.Envelope) func(*httptest.Respons
 		}
 		return errors.New("no cookie set")
 	}
+}
+
+// BenchmarkForwardAuth times one authorization sub-request, as a proxy
+// sends it, through httptest:
+//
+//   - <payload>/forward-auth: ForwardAuth with two identity headers: the
+//     cookie parsed, opened and decoded with every rule, the answer written;
+//   - <payload>/decode: Manager.Decode of the same value alone, the
+//     session's share of that cost;
+//   - <payload>/bare: the same request to a handler that answers 200 and
+//     ignores the cookie (subtract it for what forward auth adds).
+func BenchmarkForwardAuth(b *testing.B) {
+	headers := map[string]httpx.IdentityFunc[testpayload.Data]{
+		"X-User-Id":    func(s *session.Session[testpayload.Data]) (string, bool) { return s.Data().UserID, true },
+		"X-User-Email": func(s *session.Session[testpayload.Data]) (string, bool) { return s.Data().Email, true },
+	}
+	for _, name := range []string{testpayload.Small, testpayload.Large} {
+		p := loadBenchPayload(b, name)
+		fa, err := httpx.NewForwardAuth(p.m, httpx.ForwardAuthConfig[testpayload.Data]{Headers: headers, LoginURL: "/auth/login"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sub := func(h http.Handler) *httptest.ResponseRecorder {
+			r := httptest.NewRequest(http.MethodGet, "/auth", nil)
+			r.Header.Set("Cookie", p.cookie)
+			r.Header.Set("X-Forwarded-Method", "GET")
+			r.Header.Set("X-Forwarded-Uri", "/account?tab=orders")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return w
+		}
+		b.Run(name+"/forward-auth", func(b *testing.B) {
+			b.ReportAllocs()
+			var w *httptest.ResponseRecorder
+			for b.Loop() {
+				w = sub(fa)
+			}
+			if w.Code != http.StatusOK || w.Header().Get("X-User-Id") != p.env.Data.UserID {
+				b.Fatalf("status %d, X-User-Id %q", w.Code, w.Header().Get("X-User-Id"))
+			}
+		})
+		b.Run(name+"/decode", func(b *testing.B) {
+			v := sessionValue(b, p)
+			b.ReportAllocs()
+			var e *session.Envelope[testpayload.Data]
+			var err error
+			for b.Loop() {
+				e, err = p.m.Decode(context.Background(), v)
+			}
+			if err != nil || e.Data.UserID != p.env.Data.UserID {
+				b.Fatalf("Decode: %v", err)
+			}
+		})
+		b.Run(name+"/bare", func(b *testing.B) {
+			b.ReportAllocs()
+			var w *httptest.ResponseRecorder
+			ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+			for b.Loop() {
+				w = sub(ok)
+			}
+			if w.Code != http.StatusOK {
+				b.Fatalf("status %d", w.Code)
+			}
+		})
+	}
+}
+
+// sessionValue reassembles the sealed value from the payload's Cookie header.
+func sessionValue(tb testing.TB, p benchPayload) string {
+	tb.Helper()
+	spec, err := cookie.New(p.m.Name(), cookie.Attributes{Budget: cookie.NoBudget})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, _, err := spec.Read([]string{p.cookie})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
 }

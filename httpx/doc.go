@@ -23,7 +23,8 @@
 //	Auth.js auth() on the server     m.Get(r) or m.From(ctx) behind m.Middleware
 //	Auth.js / NextDevKit useSession  Endpoint (GET), update() is Endpoint (POST)
 //	next-session autoCommit          m.Middleware; Session.Save(w.Header()) stays available
-//	NextDevKit edge getSession       Guard, or Proxy with SendToLogin in an edge proxy
+//	NextDevKit edge getSession       Guard, or Proxy with SendToLogin in an edge proxy,
+//	                                 or ForwardAuth behind nginx, Caddy, Traefik or Envoy
 //
 // # Committing
 //
@@ -49,6 +50,17 @@
 // sets the ones it derives from the session, so an upstream can trust them
 // as long as it is reachable only through the proxy. By default the session
 // cookie and header are not forwarded.
+//
+// # Forward auth
+//
+// A [ForwardAuth] answers a proxy's authorization sub-request (nginx
+// auth_request, Caddy forward_auth, Traefik ForwardAuth, Envoy ext_authz)
+// from the original request's session: 200 with every configured identity
+// header (empty when the session lacks it, so a proxy that copies them
+// replaces a client's copy), a redirect to the login URL for browser
+// navigations, 401 otherwise. The sealcookie command runs it as a sidecar
+// (sealcookie forward-auth), for the native format and the JavaScript
+// peers'; docs/forward-auth has the proxies' configurations.
 //
 // # Statelessness
 //

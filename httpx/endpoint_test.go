@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -284,7 +285,7 @@ func TestLogout(t *testing.T) {
 
 // Logout deletes every chunk of a session over 4 KB.
 func TestLogoutChunked(t *testing.T) {
-	m, _, _ := newManager(t, "", nil)
+	m, _, _ := newManager(t, "", func(c *session.Config[User]) { c.Cookie.Budget = cookie.NoBudget })
 	logout, err := httpx.NewLogout(m, httpx.LogoutConfig[User]{})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/session"
 )
 
@@ -260,7 +261,7 @@ func TestMiddlewarePanic(t *testing.T) {
 // when the session shrinks.
 func TestMiddlewareChunked(t *testing.T) {
 	protocols(t, func(t *testing.T, h2 bool) {
-		m, log, _ := newManager(t, "", nil)
+		m, log, _ := newManager(t, "", func(c *session.Config[User]) { c.Cookie.Budget = cookie.NoBudget })
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if n, err := strconv.Atoi(r.URL.Query().Get("blob")); err == nil {
 				if err := m.Get(r).Update(func(u *User) { u.Blob = strings.Repeat("x", n) }); err != nil {

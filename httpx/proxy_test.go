@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -61,6 +62,7 @@ func newProxyRigWith(t *testing.T, c httpx.ProxyConfig[User], handler bool) *pro
 	m, log, clk := newManager(t, "", func(c *session.Config[User]) {
 		c.IdleTimeout = 10 * time.Minute
 		c.RefreshAfter = 5 * time.Minute
+		c.Cookie.Budget = cookie.NoBudget // sessions with chunks to strip
 	})
 	hits := new(atomic.Int64)
 	upstream := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

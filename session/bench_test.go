@@ -55,6 +55,7 @@ func benchManager(b *testing.B, codec session.Encoding) (*session.Manager[testpa
 	m, err := session.New(session.Config[testpayload.Data]{
 		Name: "h3", Keys: []sealed.Key{key1}, Clock: clk.Now, Encoding: codec,
 		MaxAge: 24 * time.Hour, IdleTimeout: -1,
+		Cookie: cookie.Attributes{Budget: cookie.NoBudget}, // the large payload is chunked
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -111,7 +112,7 @@ func BenchmarkLoad(b *testing.B) {
 			// The Cookie header a browser sends back: chunked for the large payload.
 			var pairs []string
 			w := httptest.NewRecorder()
-			spec, err := cookie.New(m.Name(), cookie.Attributes{})
+			spec, err := cookie.New(m.Name(), cookie.Attributes{Budget: cookie.NoBudget})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -50,7 +51,10 @@ func (j jar) header() []string {
 }
 
 func TestLoadAndSaveWithStringsOnly(t *testing.T) {
-	f := newFixture(t, func(c *session.Config[User]) { c.IdleTimeout = 30 * time.Minute })
+	f := newFixture(t, func(c *session.Config[User]) {
+		c.IdleTimeout = 30 * time.Minute
+		c.Cookie.Budget = cookie.NoBudget // chunked below
+	})
 	ctx := t.Context()
 	j := jar{"_ga": "GA1.2.3", "theme": "dark"}
 

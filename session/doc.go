@@ -71,10 +71,16 @@
 //
 // # Size
 //
-// A session must fit in the cookie's limit (8 chunks of 4000 characters by
-// default). Update checks the size when it runs and, if the session would be
-// too large, restores the data and returns ErrTooLarge with the size and the
-// limit, so a failure never surfaces when the response is written.
+// A session must fit in the cookie budget (Config.Cookie.Budget: by default
+// 3072 bytes of Set-Cookie header, one cookie that passes nginx's default
+// buffers, curl and API Gateway; see package cookie for the presets and what
+// each platform allows) and in the chunk cap (8 chunks of 4000 characters).
+// Update checks the size when it runs and, if the session would be too
+// large, restores the data and returns ErrTooLarge naming the size and the
+// budget, so a failure never surfaces when the response is written. Reading
+// accepts whatever the chunk cap allows, so lowering the budget logs nobody
+// out; a request whose chunks were dropped on the way is reported to OnError
+// as cookie.ErrMissingChunks.
 //
 // # Formats: sharing sessions with h3 and iron-session
 //

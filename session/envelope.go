@@ -14,7 +14,8 @@ import (
 
 // Errors that OnError hears and Decode returns, beside the sealed package's
 // (sealed.ErrNotAuthentic, ErrMalformed, ErrUnknownKey, ErrExpired,
-// ErrTooLarge) and the cookie package's (cookie.ErrChunks, ErrTooLarge),
+// ErrTooLarge) and the cookie package's (cookie.ErrChunks,
+// cookie.ErrMissingChunks, ErrTooLarge),
 // which they wrap unchanged. Test with errors.Is.
 var (
 	// ErrExpired means the session's MaxAge, counted from createdAt, has passed.
@@ -26,8 +27,9 @@ var (
 	// ErrInvalid means the value opened but does not hold a valid envelope:
 	// not a JSON envelope, no id, or a createdAt in the future.
 	ErrInvalid = errors.New("session: invalid envelope")
-	// ErrTooLarge means the session would not fit in the cookie: Update
-	// returns it, with the size and the limit, before anything is written.
+	// ErrTooLarge means the session would not fit in the cookie budget or
+	// the chunk cap: Update returns it, with the size and the limit, before
+	// anything is written.
 	ErrTooLarge = errors.New("session: too large")
 )
 
@@ -225,8 +227,13 @@ func (m *Manager[T]) sealEncoded(pt []byte, e *Envelope[T], now time.Time) (stri
 }
 
 func (m *Manager[T]) tooLarge(plaintext int) error {
+	n := m.format.SealedLen(plaintext)
+	if b := m.spec.Attributes().Budget; b > 0 && m.spec.Size(n) > b {
+		return fmt.Errorf("%w: its cookies would take %d bytes, over the cookie budget of %d bytes (the session encodes to %d bytes and seals to %d characters; about %d bytes of JSON fit)",
+			ErrTooLarge, m.spec.Size(n), b, plaintext, n, m.maxPlaintext())
+	}
 	return fmt.Errorf("%w: the session encodes to %d bytes and seals to %d characters; the limit is %d characters (about %d bytes of JSON)",
-		ErrTooLarge, plaintext, m.format.SealedLen(plaintext), m.maxLen, m.maxPlaintext())
+		ErrTooLarge, plaintext, n, m.maxLen, m.maxPlaintext())
 }
 
 // maxPlaintext is the longest plaintext whose seal fits in maxLen.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -15,7 +16,7 @@ import (
 // sealed for the corpus: nothing else can be forged.
 func FuzzGet(f *testing.F) {
 	clk := newClock()
-	m, err := session.New(session.Config[User]{Name: "app", Keys: []sealed.Key{key1}, Clock: clk.Now})
+	m, err := session.New(session.Config[User]{Name: "app", Keys: []sealed.Key{key1}, Clock: clk.Now, Cookie: cookie.Attributes{Budget: cookie.NoBudget}})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -69,7 +70,7 @@ func newApp(t *testing.T, keys ...sealed.Key) *app {
 }
 
 func (a *app) setKeys(keys ...sealed.Key) {
-	m, err := session.New(session.Config[User]{Name: "__Host-app", Keys: keys, Clock: a.clk.Now})
+	m, err := session.New(session.Config[User]{Name: "__Host-app", Keys: keys, Clock: a.clk.Now, Cookie: cookie.Attributes{Budget: cookie.NoBudget}})
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -152,8 +152,8 @@ type Manager[T any] struct {
 	format       Format
 	rules        Rules
 	spec         *cookie.Spec
-	maxLen       int           // longest value Save writes
-	readLen      int           // longest value a read accepts: what a browser keeps, which peers fill
+	maxLen       int           // the longest value written: the chunk cap and the cookie budget
+	readLen      int           // the longest value read: what a browser keeps in MaxChunks chunks, whatever the budget
 	maxAge       time.Duration // 0: none (Peer formats only)
 	idle         time.Duration // 0: none
 	refreshAfter time.Duration

@@ -453,7 +453,7 @@ func TestRotation(t *testing.T) {
 }
 
 func TestUpdateTooLarge(t *testing.T) {
-	f := newFixture(t, func(c *session.Config[User]) { c.Cookie.MaxChunks = 1 })
+	f := newFixture(t, func(c *session.Config[User]) { c.Cookie.MaxChunks, c.Cookie.Budget = 1, cookie.NoBudget })
 	c := onlyCookie(t, f.do(t, newReq(), func(s *session.Session[User]) { s.Update(func(u *User) { u.Name = "ada" }) }), "app")
 	f.do(t, newReq(c), func(s *session.Session[User]) {
 		err := s.Update(func(u *User) {

@@ -77,13 +77,12 @@ func (d *demo) account(w http.ResponseWriter, r *http.Request) {
 	d.render(w, r, http.StatusOK, "account", page{Title: "Account"})
 }
 
-// large stores a value big enough for 2 chunks (3 cookies), and small
-// enough that the Cookie header stays within cookieHeaderBudget.
+// large stores a value that fills most of the default cookie budget.
 func (d *demo) large(w http.ResponseWriter, r *http.Request) {
 	d.setBlob(w, r, largeBlob())
 }
 
-// shrink removes it: the response deletes the chunks no longer needed.
+// shrink removes it again.
 func (d *demo) shrink(w http.ResponseWriter, r *http.Request) {
 	d.setBlob(w, r, "")
 }
@@ -98,7 +97,7 @@ func (d *demo) setBlob(w http.ResponseWriter, r *http.Request, blob string) {
 
 // largeBlob is blobSize characters of text.
 func largeBlob() string {
-	const phrase = "a large session value, split into chunked cookies; "
+	const phrase = "a large session value, within the cookie budget; "
 	return strings.Repeat(phrase, blobSize/len(phrase)+1)[:blobSize]
 }
 

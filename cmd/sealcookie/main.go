@@ -8,6 +8,7 @@
 //	sealcookie keygen [--id N]            print a fresh random password for the keyring
 //	sealcookie serve  [--addr A]          run the demo web app on 127.0.0.1:8080
 //	sealcookie --version                  the module version and VCS revision of this build
+//	sealcookie forward-auth --require F   answer a proxy's auth sub-requests from the session (a sidecar)
 //
 // Passwords come from --password-file F, --password-env VAR, --password-json
 // J or, with none of these, the SEALCOOKIE_PASSWORD environment variable.

@@ -53,6 +53,7 @@ func nativeWriter(o *options, keys []sealed.Key, name string, now func() time.Ti
 	if err != nil {
 		return nil, err
 	}
+	attrs.Budget = cookie.NoBudget // seal writes test cookies of any size, chunked as the peers chunk them
 	cfg := session.Config[json.RawMessage]{
 		Name:   name,
 		Keys:   keys,
@@ -87,6 +88,9 @@ func peerManager(f *formatSpec, o *options, pw iron.PasswordOption, name string,
 	disabled, header, err := o.config.sessionHeader()
 	if err != nil {
 		return nil, err
+	}
+	if attrs.Budget == 0 {
+		attrs.Budget = cookie.NoBudget // the peers chunk without a budget; so does seal
 	}
 	m, err := session.New(session.Config[json.RawMessage]{
 		Format:        format,

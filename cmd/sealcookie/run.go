@@ -33,6 +33,8 @@ usage:
   sealcookie keygen [--id N]            print a fresh random password for the keyring
   sealcookie serve  [--addr 127.0.0.1:8080] [password options]
                                         run the demo web app
+  sealcookie forward-auth --require FIELD [options]
+                                        answer a proxy's auth sub-requests from the session (a sidecar)
   sealcookie help [CMD]                 this text, or a command's options
   sealcookie --version                  the module version and VCS revision of this build
 
@@ -85,6 +87,8 @@ func (e *env) run(args []string) int {
 		err = e.keygen(rest)
 	case "serve":
 		err = e.serve(rest)
+	case "forward-auth":
+		err = e.forwardAuth(rest)
 	case "help", "-h", "-help", "--help":
 		if len(rest) == 1 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
 			return e.run([]string{rest[0], "-h"}) // help CMD
@@ -95,7 +99,7 @@ func (e *env) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionLine(debug.ReadBuildInfo()))
 		return exitOK
 	default:
-		fmt.Fprintf(e.stderr, "sealcookie: unknown command %q (commands: decode, seal, keygen, serve, help)\n", cmd)
+		fmt.Fprintf(e.stderr, "sealcookie: unknown command %q (commands: decode, seal, keygen, serve, forward-auth, help)\n", cmd)
 		return exitUsage
 	}
 	return e.exit(args[0], err)

@@ -16,12 +16,13 @@ const serveSynopsis = `sealcookie serve [--addr 127.0.0.1:8080] [--insecure-cook
 
 Runs the demo web app on a loopback address, over plain http: a visit
 counter, a login form, a page behind the route guard, the session JSON
-endpoint, logout, a button that stores a value large enough for two chunks
-(three cookies, with the chunk count), and a page that shows the decoded
-session of the request. It prints every page and the decode command that
-opens its cookies. Without a password (options or SEALCOOKIE_PASSWORD) it
-generates one, writes it to a file only you can read (removed when it stops),
-and sessions end when it stops. Stop it with Ctrl-C (SIGINT) or SIGTERM.`
+endpoint, logout, a button that stores a value that fills most of the
+default cookie budget (one cookie that curl, nginx and API Gateway pass),
+and a page that shows the decoded session of the request. It prints every
+page and the decode command that opens its cookies. Without a password
+(options or SEALCOOKIE_PASSWORD) it generates one, writes it to a file only
+you can read (removed when it stops), and sessions end when it stops. Stop
+it with Ctrl-C (SIGINT) or SIGTERM.`
 
 // serveCmd holds serve's options.
 type serveCmd struct {

@@ -17,7 +17,7 @@ import (
 
 // TestServeWalk starts the demo on a loopback port and walks it with a
 // cookie jar: counter, guard redirect and redirect-back, login, session JSON
-// endpoint, a large value in 2 chunks and its shrinking, logout.
+// endpoint, a large value within the cookie budget and its shrinking, logout.
 func TestServeWalk(t *testing.T) {
 	srv := startServe(t, withPassword)
 	out := srv.stdout.String()
@@ -91,20 +91,21 @@ func TestServeWalk(t *testing.T) {
 		t.Errorf("session endpoint (-want +got):\n%s", diff)
 	}
 
-	// A large value: 2 chunks, and the inspect page says so; then shrink it.
+	// A large value: still one cookie within the default budget, and the
+	// inspect page says so; then shrink it.
 	if code, loc, _ := b.do("POST", "/large", nil, nil); code != http.StatusSeeOther || loc != "/inspect" {
 		t.Fatalf("POST /large: %d %q", code, loc)
 	}
-	if diff := cmp.Diff([]string{"session", "session.1", "session.2"}, b.cookieNames()); diff != "" {
+	if diff := cmp.Diff([]string{"session"}, b.cookieNames()); diff != "" {
 		t.Errorf("cookies after the large value (-want +got):\n%s", diff)
 	}
 	_, _, body = b.do("GET", "/inspect", nil, nil)
-	if !strings.Contains(body, "2 cookies (session.1 … session.2)") || !strings.Contains(body, "(4200 characters)") {
-		t.Errorf("inspect page does not show 2 chunks:\n%.3000s", body)
+	if !strings.Contains(body, "none: one cookie") || !strings.Contains(body, "(1500 characters)") {
+		t.Errorf("inspect page does not show the large value in one cookie:\n%.3000s", body)
 	}
-	// decode reads the same cookies.
+	// decode reads the same cookie.
 	dec := mustRun(t, 0, withPassword, b.cookieHeader(), "decode", "--cookie-header", "--explain", "--now", realNow())
-	if !strings.Contains(dec.stderr, "in 2 chunks") || !strings.Contains(dec.stdout, `"user":"Ada <Lovelace>"`) {
+	if !strings.Contains(dec.stderr, "size") || !strings.Contains(dec.stdout, `"user":"Ada <Lovelace>"`) {
 		t.Errorf("decode of the jar's cookies:\n%s\n%.300s", dec.stderr, dec.stdout)
 	}
 	if code, _, _ := b.do("POST", "/shrink", nil, map[string]string{"Sec-Fetch-Site": "cross-site"}); code != http.StatusForbidden {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
@@ -167,6 +168,9 @@ func newRig(t *testing.T, o rigOptions) *rig {
 		return session.Config[Account]{
 			Name: name, Keys: keys, MaxAge: maxAge, IdleTimeout: idle, RefreshAfter: refresh,
 			Clock: rg.clk.Now, OnError: rg.errs.Hook,
+			// The server writes chunked sessions, so that the chunk attacks
+			// play with real chunks (the default budget keeps one cookie).
+			Cookie: cookie.Attributes{Budget: cookie.NoBudget},
 		}
 	}
 	c := config(sidName)

@@ -123,6 +123,19 @@ var tables = []table{
 			{"internal/node Request/%s/h3-node", "h3-node", "h3 2 app: useSession + update", false},
 		},
 	},
+	{
+		title: "Forward auth: one authorization sub-request",
+		intro: "What a proxy's `auth_request` / `forward_auth` costs the sidecar per gated request, through `httptest` (request parsing and recorder included): `httpx.ForwardAuth` with two identity headers, beside `Manager.Decode` of the same value alone and a handler that answers 200 without reading the cookie. Through nginx on loopback, see the gated ÷ ungated figures in the forward-auth docs (`make edge-load`).",
+		cols: []colDef{
+			{"× Manager.Decode", "@", "httpx ForwardAuth/%s/decode"},
+			{"× bare 200", "@", "httpx ForwardAuth/%s/bare"},
+		},
+		rows: []rowDef{
+			{"httpx ForwardAuth/%s/bare", "bare", "handler that answers 200 and ignores the cookie (baseline)", false},
+			{"httpx ForwardAuth/%s/decode", "decode", "session: Manager.Decode of the cookie's value alone", true},
+			{"httpx ForwardAuth/%s/forward-auth", "forward-auth", "httpx.ForwardAuth: cookie → session → 200 with identity headers", true},
+		},
+	},
 }
 
 // Refs the summary and the targets read, with the small payload.

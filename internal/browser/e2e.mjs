@@ -10,7 +10,7 @@
 //                 (the localhost exception: no Secure attribute)
 //   --secure-url  a serve started with --insecure-cookies false (Secure kept)
 //   --quickstart-url  the README's quick start program, built and running
-//   --screenshot  where to save a PNG of the inspect page holding 2 chunks
+//   --screenshot  where to save a PNG of the inspect page holding the large value
 //   --chromium    the browser (default /usr/bin/chromium, Debian's package)
 //   --timeout     milliseconds for any one browser action (default 15000)
 //
@@ -18,7 +18,7 @@
 // each starts with an empty cookie store. Scenarios:
 //
 //   flow                  --url: log in through the route guard and back,
-//                         count visits, store a value that needs 2 chunks
+//                         count visits, store the large value
 //                         and reload, shrink it, store it again, log out.
 //   secure-loopback       --secure-url as given (http://127.0.0.1:PORT).
 //   secure-plain-host     --secure-url reached as http://demo.test:PORT.

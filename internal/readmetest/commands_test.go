@@ -58,6 +58,8 @@ func (c readmeCommand) elsewhere() string {
 		return "the command CI runs"
 	case strings.HasPrefix(c.text, "go get "), strings.Contains(c.text, "@latest"):
 		return "needs the module published on the Go module proxy"
+	case strings.HasPrefix(c.text, "sealcookie forward-auth"):
+		return "a sidecar that serves until stopped: run behind real nginx and Caddy by cmd/sealcookie's edge tests"
 	}
 	return ""
 }

@@ -64,7 +64,7 @@ func benchPayload(b *testing.B, name string) testpayload.Envelope {
 
 func benchFormatManager(b *testing.B, format func(*testing.B) session.Format) *session.Manager[testpayload.Data] {
 	clk := newClock()
-	c := session.Config[testpayload.Data]{Name: "h3", Clock: clk.Now}
+	c := session.Config[testpayload.Data]{Name: "h3", Clock: clk.Now, Cookie: cookie.Attributes{Budget: cookie.NoBudget}}
 	if format == nil {
 		c.Keys = []sealed.Key{nativeKey}
 		c.MaxAge, c.IdleTimeout = 24*time.Hour, -1
@@ -91,7 +91,7 @@ func BenchmarkFormatDecode(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				spec, err := cookie.New(m.Name(), cookie.Attributes{})
+				spec, err := cookie.New(m.Name(), cookie.Attributes{Budget: cookie.NoBudget})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -140,6 +140,7 @@ func TestDefaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.Format = newFormat(t, tc.format)
+			tc.cfg.Cookie.Budget = cookie.NoBudget // the chunk cap alone
 			m, err := session.New(tc.cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -145,6 +145,7 @@ func newVecManager(t *testing.T, lib *vectors.Library, pw vectors.Password, at i
 		}
 		c.DisableHeader = x.SessionHeader != nil && !*x.SessionHeader
 	}
+	c.Cookie.Budget = cookie.NoBudget // the vectors hold h3's chunking, which knows no budget
 	m, err := session.New(c)
 	if err != nil {
 		t.Fatalf("New for %s: %v", lib.Library, err)

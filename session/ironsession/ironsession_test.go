@@ -112,6 +112,7 @@ func TestDefaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.Format = newFormat(t, ironsession.Config{CookieName: "my_app"})
+			tc.cfg.Cookie.Budget = cookie.NoBudget // the one-cookie cap alone
 			m, err := session.New(tc.cfg)
 			if err != nil {
 				t.Fatal(err)
