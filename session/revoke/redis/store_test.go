@@ -1,0 +1,200 @@
+package redis_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/sealcookie/sealcookie/internal/testkit"
+	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/revoke"
+	"github.com/sealcookie/sealcookie/session/revoke/redis"
+)
+
+// newStore is a Store on srv with c's other fields, closed when t ends.
+func newStore(t testing.TB, srv *redisServer, c redis.Config) *redis.Store {
+	t.Helper()
+	c.Options = &goredis.Options{Addr: srv.Addr()}
+	st, err := redis.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// waitFor polls cond every 5 ms until it holds or limit passes, returning
+// how long it took.
+func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not within %v", what, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+func cutoffOf(st revoke.Store, k revoke.Key) time.Time {
+	c, _ := st.Cutoff(context.Background(), k)
+	return c
+}
+
+// TestRevocationReachesEveryCopy: a revocation recorded through one Store is
+// in every other Store's copy within the staleness bound (through pub/sub, in
+// practice within milliseconds), and in a Store started afterwards at once.
+func TestRevocationReachesEveryCopy(t *testing.T) {
+	srv := startRedis(t)
+	const staleness = 500 * time.Millisecond
+	a := newStore(t, srv, redis.Config{Staleness: staleness})
+	b := newStore(t, srv, redis.Config{Staleness: staleness})
+	ctx := t.Context()
+	now := time.Now().Truncate(time.Millisecond)
+	k := revoke.Key{Kind: revoke.User, ID: "ada"}
+	if err := a.Revoke(ctx, k, now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := cutoffOf(a, k); !got.Equal(now) {
+		t.Errorf("the revoking store reads %v, want %v at once", got, now)
+	}
+	lag := waitFor(t, staleness, "the other store's copy", func() bool { return cutoffOf(b, k).Equal(now) })
+	t.Logf("the other store had it after %v", lag)
+
+	c := newStore(t, srv, redis.Config{Staleness: staleness})
+	if got := cutoffOf(c, k); !got.Equal(now) {
+		t.Errorf("a store started afterwards reads %v, want %v at once", got, now)
+	}
+	// Later cutoffs win, everywhere.
+	if err := b.Revoke(ctx, k, now.Add(-time.Minute), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Revoke(ctx, k, now.Add(time.Minute), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, staleness, "the later cutoff in every copy", func() bool {
+		return cutoffOf(a, k).Equal(now.Add(time.Minute)) && cutoffOf(c, k).Equal(now.Add(time.Minute))
+	})
+}
+
+// TestLostMessageIsFetched: a revocation whose pub/sub message never came
+// (written behind the Stores' backs, as a lost message looks) reaches the
+// copies through the counter check, within the staleness bound.
+func TestLostMessageIsFetched(t *testing.T) {
+	srv := startRedis(t)
+	const staleness = 400 * time.Millisecond
+	st := newStore(t, srv, redis.Config{Staleness: staleness})
+	rc := srv.client(t)
+	ctx := t.Context()
+	now := time.Now().Truncate(time.Millisecond)
+	tag := "{" + redis.DefaultPrefix + "}"
+	if err := rc.HSet(ctx, tag+":cutoffs", "s:lost", fmt.Sprintf("%d:%d", now.UnixMilli(), now.Add(time.Hour).UnixMilli())).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Incr(ctx, tag+":version").Err(); err != nil {
+		t.Fatal(err)
+	}
+	lag := waitFor(t, staleness, "the silent revocation in the copy", func() bool {
+		return cutoffOf(st, revoke.Key{Kind: revoke.Session, ID: "lost"}).Equal(now)
+	})
+	t.Logf("fetched after %v", lag)
+}
+
+// TestRedisKeepsItBounded: MaxEntries holds in Redis, and expired records are
+// dropped there by the next revocation.
+func TestRedisKeepsItBounded(t *testing.T) {
+	srv := startRedis(t)
+	clk := testkit.NewClock(time.Now())
+	clock := clk.Now()
+	st := newStore(t, srv, redis.Config{MaxEntries: 3, Clock: clk.Now})
+	ctx := t.Context()
+	for i := range 3 {
+		if err := st.Revoke(ctx, revoke.Key{Kind: revoke.Session, ID: fmt.Sprint(i)}, clock, clock.Add(time.Duration(i+1)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Revoke(ctx, revoke.Key{Kind: revoke.Session, ID: "3"}, clock, clock.Add(time.Hour)); !errors.Is(err, revoke.ErrFull) {
+		t.Fatalf("a fourth record with MaxEntries 3: err = %v, want ErrFull", err)
+	}
+	clk.Advance(90 * time.Second) // record 0 expires
+	clock = clk.Now()
+	if err := st.Revoke(ctx, revoke.Key{Kind: revoke.Session, ID: "3"}, clock, clock.Add(time.Hour)); err != nil {
+		t.Fatalf("after one expired: %v", err)
+	}
+	rc := srv.client(t)
+	fields, err := rc.HKeys(ctx, "{"+redis.DefaultPrefix+"}:cutoffs").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fields) != 3 || fields[0] == "s:0" {
+		t.Errorf("Redis holds %v, want s:1, s:2, s:3", fields)
+	}
+}
+
+// TestConfigRefused: what New will not take.
+func TestConfigRefused(t *testing.T) {
+	opts := &goredis.Options{Addr: "127.0.0.1:1"}
+	for _, c := range []redis.Config{
+		{},
+		{Options: opts, Staleness: time.Millisecond},
+		{Options: opts, Timeout: -1},
+		{Options: opts, MaxEntries: -1},
+		{Options: opts, Policy: 7},
+	} {
+		if st, err := redis.New(c); err == nil {
+			st.Close()
+			t.Errorf("New(%+v) accepted", c)
+		}
+	}
+}
+
+// TestDownFromTheStart: a Store whose Redis is not there still builds,
+// OnError hears it once, reads answer by the Policy at once, and a
+// revocation holds locally and reports ErrNotShared.
+func TestDownFromTheStart(t *testing.T) {
+	var heard []error
+	errs := make(chan error, 16)
+	timeout := 50 * time.Millisecond
+	for _, policy := range []redis.Policy{redis.Refuse, redis.Accept} {
+		st, err := redis.New(redis.Config{
+			Options: &goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", freePort(t))}, Policy: policy, Timeout: timeout,
+			OnError: func(err error) { errs <- err },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := revoke.Key{Kind: revoke.User, ID: "ada"}
+		start := time.Now()
+		_, err = st.Cutoff(t.Context(), k)
+		if took := time.Since(start); took > timeout {
+			t.Errorf("policy %d: a read took %v, over the %v timeout", policy, took, timeout)
+		}
+		if want := policy == redis.Refuse; errors.Is(err, session.ErrUnavailable) != want {
+			t.Errorf("policy %d: read err = %v, want ErrUnavailable: %v", policy, err, want)
+		}
+		now := time.Now().Truncate(time.Millisecond)
+		err = st.Revoke(t.Context(), k, now, now.Add(time.Hour))
+		if !errors.Is(err, redis.ErrNotShared) {
+			t.Errorf("policy %d: revoke err = %v, want ErrNotShared", policy, err)
+		}
+		if policy == redis.Accept {
+			if got := cutoffOf(st, k); !got.Equal(now) {
+				t.Errorf("a revocation made while down does not hold locally: %v", got)
+			}
+		}
+		st.Close()
+		close(errs)
+		for err := range errs {
+			heard = append(heard, err)
+		}
+		errs = make(chan error, 16)
+	}
+	if len(heard) != 2 {
+		t.Errorf("OnError heard %d errors, want one per store: %v", len(heard), heard)
+	}
+}
