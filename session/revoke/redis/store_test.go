@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,4 +198,62 @@ func TestDownFromTheStart(t *testing.T) {
 	if len(heard) != 2 {
 		t.Errorf("OnError heard %d errors, want one per store: %v", len(heard), heard)
 	}
+}
+
+// TestSlowRedisBoundsReads: with Redis paused (connections open, nothing
+// answered) and a staleness bound shorter than the timeout, reads do go to
+// Redis, and none waits past the timeout; under Refuse each is refused once
+// the copy is stale, and Redis answering again ends it without anyone's help.
+func TestSlowRedisBoundsReads(t *testing.T) {
+	srv := startRedis(t)
+	const staleness, timeout = 40 * time.Millisecond, 150 * time.Millisecond
+	st := newStore(t, srv, redis.Config{Staleness: staleness, Timeout: timeout})
+	k := revoke.Key{Kind: revoke.User, ID: "ada"}
+	if _, err := st.Cutoff(t.Context(), k); err != nil {
+		t.Fatalf("before the pause: %v", err)
+	}
+	srv.pause()
+	paused := time.Now()
+	var mu sync.Mutex
+	var longest time.Duration
+	var waited, refused, total int
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for time.Since(paused) < 800*time.Millisecond {
+				start := time.Now()
+				_, err := st.Cutoff(context.Background(), k)
+				took := time.Since(start)
+				mu.Lock()
+				total++
+				longest = max(longest, took)
+				if took > 10*time.Millisecond {
+					waited++
+				}
+				if start.Sub(paused) > staleness && !errors.Is(err, session.ErrUnavailable) {
+					t.Errorf("a read %v into the pause was not refused: %v", start.Sub(paused), err)
+				}
+				if err != nil {
+					refused++
+				}
+				mu.Unlock()
+				time.Sleep(2 * time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	srv.resume()
+	resumed := time.Now()
+	if longest > timeout+checkSlack {
+		t.Errorf("the longest read took %v, over the %v timeout", longest, timeout)
+	}
+	if waited == 0 {
+		t.Error("no read waited on Redis: the bound was not exercised")
+	}
+	waitFor(t, 2*time.Second, "reads answered again after the resume", func() bool {
+		_, err := st.Cutoff(t.Context(), k)
+		return err == nil
+	})
+	t.Logf("%d reads in the pause, %d waited on Redis, %d refused, longest %v; answered again %v after the resume",
+		total, waited, refused, longest, time.Since(resumed))
 }
