@@ -13,16 +13,20 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Modules of their own (a go.mod each, for a dependency the library's go.mod
+# must not carry): make test and make vet run in each.
+MODULES ?= internal/benchreport session/revoke/redis
+
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
+test: vet fmt-check ## vet, gofmt check and go test -race ./... in the library and in each of MODULES (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
-	$(GO) -C internal/benchreport test -race -count=1 ./...
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d test -race -count=1 ./..."; $(GO) -C $$d test -race -count=1 ./...; done
 
 .PHONY: vet
-vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
+vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and each of MODULES
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
-	$(GO) -C internal/benchreport vet ./...
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d vet ./..."; $(GO) -C $$d vet ./...; done
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
@@ -38,8 +42,9 @@ vuln: ## govulncheck (version-pinned)
 	$(GO) run $(GOVULNCHECK) $(PKGS)
 
 .PHONY: tidy
-tidy: ## fail if go.mod/go.sum are not tidy
+tidy: ## fail if a go.mod/go.sum (the library's, or one of MODULES) is not tidy
 	$(GO) mod tidy -diff
+	@set -e; for d in $(MODULES); do $(GO) -C $$d mod tidy -diff; done
 
 .PHONY: cover
 cover: ## coverage profile and per-function summary (cover.out, cover.html)
