@@ -71,6 +71,37 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// BenchmarkCheck: the revocation check alone (Revoker.Check, what a read
+// adds), on the small payload's envelope, against the embedded store holding
+// 10,000 other revocations: two lookups, the user's and the session's.
+func BenchmarkCheck(b *testing.B) {
+	raw, err := testpayload.Read(testpayload.Small)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var env session.Envelope[testpayload.Data]
+	if err := json.Unmarshal(raw, &env); err != nil {
+		b.Fatal(err)
+	}
+	env.CreatedAt = time.Now().UnixMilli()
+	mem := revoke.NewMemory(revoke.MemoryConfig{})
+	fillOthers(b, mem)
+	sc := session.Config[testpayload.Data]{Keys: []sealed.Key{key}}
+	rv, err := revoke.New(&sc, revoke.Config[testpayload.Data]{User: func(d testpayload.Data) string { return d.UserID }, Store: mem})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run(testpayload.Small+"/memory", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := rv.Check(ctx, &env); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // fillOthers records otherRevocations revocations, half users, half sessions.
 func fillOthers(b *testing.B, st revoke.Store) {
 	now := time.Now()

@@ -83,6 +83,31 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// BenchmarkCheck: the revocation check alone (Revoker.Check, what a read
+// adds) against the Redis store's fresh copy holding 10,000 other
+// revocations.
+func BenchmarkCheck(b *testing.B) {
+	e := smallPayload(b)
+	env := session.Envelope[testpayload.Data]{ID: e.ID, CreatedAt: time.Now().UnixMilli(), Data: e.Data}
+	srv := startRedis(b)
+	st := newStore(b, srv, redis.Config{Timeout: 5 * time.Second})
+	fillOthers(b, st)
+	sc := session.Config[testpayload.Data]{Keys: []sealed.Key{fleetKey}}
+	rv, err := revoke.New(&sc, revoke.Config[testpayload.Data]{User: func(d testpayload.Data) string { return d.UserID }, Store: st})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run(testpayload.Small+"/redis", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := rv.Check(ctx, &env); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // fillOthers records 10,000 revocations, half users, half sessions, as the
 // embedded store's benchmark does.
 func fillOthers(b *testing.B, st revoke.Store) {

@@ -5,9 +5,9 @@ package redis
 // the benchmarks). The background check makes it fresh again within a
 // quarter of the bound.
 func (s *Store) MakeStale() {
-	s.freshUntil.Store(0)
+	s.fresh.Store(false)
 	s.down.Store(false)
 }
 
 // Fresh reports whether reads are answered from the local copy.
-func (s *Store) Fresh() bool { return s.mono() < s.freshUntil.Load() }
+func (s *Store) Fresh() bool { return s.fresh.Load() }

@@ -19,9 +19,10 @@
 // revocation to every copy within milliseconds; and so that a lost message
 // cannot go unseen, each server asks Redis for its revocation counter every
 // quarter of Config.Staleness, and fetches the whole set again when the
-// counter differs. The copy is fresh when the last such check, counted from
-// when it was sent, is younger than Staleness (1 second by default): a
-// revocation made anywhere before then holds here. That is the guarantee:
+// counter differs. The copy answers reads while the last such check,
+// counted from when it was sent, is younger than Staleness (1 second by
+// default) less an eighth of it (room for a late timer: reads read no clock):
+// a revocation made anywhere before then holds here. That is the guarantee:
 // "log out everywhere" ends the user's sessions on every server within
 // Staleness.
 //
@@ -160,9 +161,14 @@ type Store struct {
 	hash, expiry, version, channel string
 	keys                           []string // hash, expiry, version: the scripts' KEYS
 
+	// Freshness without a clock read per lookup (a clock read can cost more
+	// than the lookup): the background check sets fresh and arms expire to
+	// clear it a margin before freshUntil, since a timer may fire late.
 	base       time.Time    // origin of the monotonic readings below
-	freshUntil atomic.Int64 // the copy answers reads until this (ns since base)
-	down       atomic.Bool  // the last contact with Redis failed
+	freshUntil atomic.Int64 // the copy may answer reads until this (ns since base)
+	fresh      atomic.Bool  // the copy answers reads: cleared by expire
+	expire     *time.Timer
+	down       atomic.Bool // the last contact with Redis failed
 
 	pendingMu sync.Mutex
 	pending   map[revoke.Key][2]int64 // revocations Redis has not acknowledged: cutoff, until (ms)
@@ -224,6 +230,8 @@ func New(c Config) (*Store, error) {
 	s.keys = []string{s.hash, s.expiry, s.version}
 	// The copy holds what Redis holds (capped there) and what it has not acknowledged.
 	s.copy = revoke.NewMemory(revoke.MemoryConfig{MaxEntries: -1, Clock: s.now})
+	s.expire = time.AfterFunc(time.Hour, s.expired)
+	s.expire.Stop()
 
 	opt := *c.Options
 	opt.ContextTimeoutEnabled = true
@@ -247,6 +255,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
 		<-s.done
+		s.expire.Stop()
 		err = errors.Join(s.sub.Close(), s.client.Close())
 	})
 	return err
@@ -255,10 +264,35 @@ func (s *Store) Close() error {
 // mono is the monotonic time since the Store was made, in nanoseconds.
 func (s *Store) mono() int64 { return int64(time.Since(s.base)) }
 
+// margin is how much earlier than the staleness bound the copy stops
+// answering: room for a timer that fires late on a loaded machine.
+func (s *Store) margin() time.Duration { return s.staleness / 8 }
+
+// freshFrom makes the copy answer reads until sent + Staleness (sent being
+// when the check that proved it current was sent), less the margin.
+func (s *Store) freshFrom(sent int64) {
+	until := sent + int64(s.staleness)
+	s.freshUntil.Store(until)
+	s.fresh.Store(true)
+	s.expire.Reset(time.Duration(until-s.mono()) - s.margin())
+}
+
+// expired is the expire timer's: it clears fresh unless a check has moved
+// freshUntil on since it was armed.
+func (s *Store) expired() {
+	if s.mono() >= s.freshUntil.Load()-int64(s.margin()) {
+		s.fresh.Store(false)
+		// A check that succeeded meanwhile set fresh before this cleared it.
+		if s.mono() < s.freshUntil.Load()-int64(s.margin()) {
+			s.fresh.Store(true)
+		}
+	}
+}
+
 // Cutoff returns k's cutoff from the local copy when it is fresh; else from
 // Redis within Timeout, or by the Policy.
 func (s *Store) Cutoff(ctx context.Context, k revoke.Key) (time.Time, error) {
-	if s.mono() < s.freshUntil.Load() {
+	if s.fresh.Load() {
 		return s.copy.Cutoff(ctx, k)
 	}
 	if !s.down.Load() {
@@ -426,7 +460,7 @@ func (s *Store) check() {
 		}
 		s.seen, s.needSync = v, false
 	}
-	s.freshUntil.Store(sent + int64(s.staleness))
+	s.freshFrom(sent)
 	s.down.Store(false)
 	s.flush(ctx)
 }
