@@ -89,8 +89,8 @@ func TestWriteMarkdown(t *testing.T) {
 		"| small | **memory-check**": "| small | **memory-check** | the check alone (Revoker.Check): what a read adds, embedded store | 257 ns ±17% | 0 | — | 0.03× ±0% |",
 		"| small | **redis-check**":  "| small | **redis-check** | the check alone (Revoker.Check): what a read adds, Redis store, copy fresh | 319 ns ±17% | 0 | — | 0.07× ±0% |",
 		"| none | **memory-64** ":    "| none | **memory-64** | embedded store: Cutoff under 64 goroutines | 290 ns ±17% | 0 | — | — |",
-		"- The `go` command failed":                  "- The `go` command failed (exit status 1) in some pass.",
-		"- *median ± 95% CI*":                        "",
+		"- The `go` command failed":  "- The `go` command failed (exit status 1) in some pass.",
+		"- *median ± 95% CI*":        "",
 	} {
 		if got := line(t, md, prefix); want != "" && got != want {
 			t.Errorf("line %q:\n%s", prefix, cmp.Diff(want, got))
