@@ -91,6 +91,13 @@ cookies on the <a href="/inspect">inspect page</a>:</p>
 everyone else to <code>/auth/login?redirectTo=/account</code>, and API clients get 401 JSON.</p>
 <form class="inline" method="post" action="/auth/logout"><button>Log out</button></form>
 </div>
+<div class="card">
+<p><b>Log out everywhere.</b> Log in with the same name in a second browser (or a private window), then
+press the button in either: the other one's next request finds itself logged out. A copy of
+a logged-out cookie is refused too, since the server keeps one small record per revocation
+(for the session's lifetime), not per session.</p>
+<form class="inline" method="post" action="/auth/logout-everywhere"><button class="secondary">Log out everywhere</button></form>
+</div>
 {{end}}`,
 
 	"inspect": `{{define "content"}}
