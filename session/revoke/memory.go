@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// DefaultMaxEntries is what a zero MemoryConfig.MaxEntries means: about
-// 50 MB of records at most, with 36-character ids.
+// DefaultMaxEntries is what a zero MemoryConfig.MaxEntries means. A record
+// takes about 160 bytes with a 36-character id: 40 MB at most.
 const DefaultMaxEntries = 1 << 18
 
 // shards spreads the records over locks, so that concurrent reads of
