@@ -58,7 +58,9 @@
 // value "<cutoff ms>:<until ms>"), a sorted set of when each may be dropped
 // ("{prefix}:expiry"), the revocation counter ("{prefix}:version"), and the
 // pub/sub channel "{prefix}:events". Revocations run as one Lua script, which
-// also drops expired records. Redis 6.2 or later; one node (or a
+// also drops expired records. Field names hold the user ids that
+// revoke.Config.User returns and session ids: give it an opaque user id
+// rather than an email address if Redis must not hold those. Redis 6.2 or later; one node (or a
 // primary with replicas that reads go to); Redis Cluster and Sentinel
 // clients are not supported yet.
 package redis

@@ -257,3 +257,27 @@ func TestSlowRedisBoundsReads(t *testing.T) {
 	t.Logf("%d reads in the pause, %d waited on Redis, %d refused, longest %v; answered again %v after the resume",
 		total, waited, refused, longest, time.Since(resumed))
 }
+
+// TestRedisStartsLate: a Store built while its Redis is not up yet becomes
+// fresh by itself once Redis starts, and follows its pub/sub from then on.
+func TestRedisStartsLate(t *testing.T) {
+	srv := startRedis(t)
+	srv.kill() // the port is now free: the Store dials a Redis that is not there
+	const staleness = 200 * time.Millisecond
+	late := newStore(t, srv, redis.Config{Staleness: staleness, Timeout: 50 * time.Millisecond})
+	if late.Fresh() {
+		t.Fatal("fresh with no Redis")
+	}
+	if err := srv.start(); err != nil {
+		t.Fatalf("starting redis-server: %v\n%s", err, srv.output())
+	}
+	took := waitFor(t, 3*time.Second, "the Store fresh once Redis is up", late.Fresh)
+	t.Logf("fresh %v after Redis answered", took)
+	other := newStore(t, srv, redis.Config{Staleness: staleness})
+	now := time.Now().Truncate(time.Millisecond)
+	k := revoke.Key{Kind: revoke.User, ID: "ada"}
+	if err := other.Revoke(t.Context(), k, now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, staleness, "a revocation made elsewhere", func() bool { return cutoffOf(late, k).Equal(now) })
+}
