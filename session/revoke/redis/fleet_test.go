@@ -391,7 +391,10 @@ func testFleet(t *testing.T, policy redis.Policy) {
 		}
 	}
 	for i, d := range recovered {
-		if d > time.Second { // a check every Staleness/4, and a reconnection
+		// A check every Staleness/4 and a reconnection take well under a
+		// second; the rest is room for a 2-core machine shared with other
+		// builds, where a process can stall for a second or two.
+		if d > 3*time.Second {
 			t.Errorf("policy Refuse: live sessions still refused %v after Redis came back (%s)", d, []string{"resumed", "restarted"}[i])
 		}
 	}
