@@ -22,6 +22,9 @@
 //   secure-loopback       --secure-url as given (http://127.0.0.1:PORT).
 //   secure-plain-host     --secure-url reached as http://demo.test:PORT.
 //   exception-plain-host  --url reached as http://demo.test:PORT.
+//   everywhere-first,     --url in two browsers signed in as one user: log
+//   everywhere-second     out everywhere in the first, then the second's
+//                         next request.
 //
 // demo.test reaches the same loopback server through Chromium's
 // --host-resolver-rules (nothing else resolves it, and nothing leaves the
@@ -285,6 +288,26 @@ async function secureCheck(name, base) {
   });
 }
 
+// everywhere is "log out everywhere": two browsers (two Chromium launches)
+// signed in with the same name; the button in the first signs the second
+// out at its next request.
+async function everywhere(base) {
+  return withBrowser(async (contextA, pageA) =>
+    withBrowser(async (contextB, pageB) => {
+      const first = new Recorder("everywhere-first", base, contextA, pageA);
+      const second = new Recorder("everywhere-second", base, contextB, pageB);
+      await first.login("carol");
+      await second.login("carol");
+      await first.goto("/account");
+      await first.submit('main form[action="/auth/logout-everywhere"] button');
+      await first.record("log out everywhere");
+      await second.goto("/account");
+      await second.record("next request");
+      return [first.result(), second.result()];
+    }),
+  );
+}
+
 async function main() {
   const out = {
     chromium: "", // set once a browser has run
@@ -297,6 +320,7 @@ async function main() {
     out.scenarios.push(await secureCheck("secure-plain-host", onPlainHost(opts["secure-url"])));
   }
   out.scenarios.push(await secureCheck("exception-plain-host", onPlainHost(opts.url)));
+  out.scenarios.push(...(await everywhere(opts.url)));
   out.chromium = browserVersion;
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
 }
