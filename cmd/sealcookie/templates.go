@@ -48,7 +48,7 @@ pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px
 <main>
 {{template "content" .}}
 </main>
-<p class="muted">The whole session lives in a sealed cookie (XChaCha20-Poly1305); the server keeps nothing.</p>
+<p class="muted">The whole session lives in a sealed cookie (XChaCha20-Poly1305); the server keeps only its revocations.</p>
 </body>
 </html>`
 
