@@ -49,7 +49,9 @@
 //     session issued just before the revocation by a server whose clock runs
 //     up to ClockSkew ahead is caught too. The price: a login on any server
 //     within ClockSkew after "log out everywhere" is refused as well, and must
-//     be repeated. One server has one clock: set ClockSkew negative.
+//     be repeated. One server has one clock: set ClockSkew negative. Times
+//     are whole milliseconds and cutoffs inclusive: even then, a session
+//     issued in the revocation's own millisecond is revoked.
 //   - A read costs one or two lookups in memory (the user's cutoff and the
 //     session's); a login costs nothing; a revocation costs one write.
 //   - Memory: one record per revocation, for MaxAge after it.
