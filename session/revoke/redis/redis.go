@@ -69,6 +69,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -298,8 +299,8 @@ func (s *Store) Cutoff(ctx context.Context, k revoke.Key) (time.Time, error) {
 		return s.copy.Cutoff(ctx, k)
 	}
 	if !s.down.Load() {
-		ctx, cancel := context.WithTimeout(ctx, s.timeout)
-		v, err := s.client.HGet(ctx, s.hash, k.String()).Result()
+		rctx, cancel := context.WithTimeout(ctx, s.timeout)
+		v, err := s.client.HGet(rctx, s.hash, k.String()).Result()
 		cancel()
 		switch {
 		case errors.Is(err, goredis.Nil):
@@ -525,11 +526,13 @@ func (s *Store) fetch(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// flush sends the revocations Redis has not acknowledged.
+// flush sends the revocations Redis has not acknowledged. It holds no lock
+// while it talks to Redis: a Revoke that fails meanwhile must not wait on it.
 func (s *Store) flush(ctx context.Context) {
 	s.pendingMu.Lock()
-	defer s.pendingMu.Unlock()
-	for k, p := range s.pending {
+	todo := maps.Clone(s.pending)
+	s.pendingMu.Unlock()
+	for k, p := range todo {
 		n, err := s.record(ctx, k, p[0], p[1])
 		if err != nil {
 			return // the next check tries again
@@ -537,7 +540,11 @@ func (s *Store) flush(ctx context.Context) {
 		if n < 0 {
 			s.report(fmt.Errorf("%w: a revocation made while Redis was down could not be sent", revoke.ErrFull))
 		}
-		delete(s.pending, k)
+		s.pendingMu.Lock()
+		if s.pending[k] == p { // not revoked again meanwhile
+			delete(s.pending, k)
+		}
+		s.pendingMu.Unlock()
 	}
 }
 

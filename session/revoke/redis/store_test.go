@@ -268,12 +268,21 @@ func TestRedisStartsLate(t *testing.T) {
 	if late.Fresh() {
 		t.Fatal("fresh with no Redis")
 	}
+	// A revocation made while Redis is away holds here, and is sent later.
+	offline := time.Now().Truncate(time.Millisecond)
+	kOff := revoke.Key{Kind: revoke.Session, ID: "made-offline"}
+	if err := late.Revoke(t.Context(), kOff, offline, offline.Add(time.Hour)); !errors.Is(err, redis.ErrNotShared) {
+		t.Fatalf("revoke with no Redis: err = %v, want ErrNotShared", err)
+	}
 	if err := srv.start(); err != nil {
 		t.Fatalf("starting redis-server: %v\n%s", err, srv.output())
 	}
 	took := waitFor(t, 3*time.Second, "the Store fresh once Redis is up", late.Fresh)
 	t.Logf("fresh %v after Redis answered", took)
 	other := newStore(t, srv, redis.Config{Staleness: staleness})
+	waitFor(t, time.Second, "the revocation made offline, in Redis and so in another Store", func() bool {
+		return cutoffOf(other, kOff).Equal(offline)
+	})
 	now := time.Now().Truncate(time.Millisecond)
 	k := revoke.Key{Kind: revoke.User, ID: "ada"}
 	if err := other.Revoke(t.Context(), k, now, now.Add(time.Hour)); err != nil {
