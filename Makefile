@@ -9,7 +9,7 @@ GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
 # Modules of their own (their own go.mod, a replace directive to this
 # checkout), vetted and tested with the library.
-SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun
+SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun session/revoke/redis
 
 .DEFAULT_GOAL := help
 
@@ -47,8 +47,9 @@ vuln: ## govulncheck (version-pinned)
 	$(GO) run $(GOVULNCHECK) $(PKGS)
 
 .PHONY: tidy
-tidy: ## fail if go.mod/go.sum are not tidy
+tidy: ## fail if a go.mod/go.sum (the library's, or one of SUBMODULES) is not tidy
 	$(GO) mod tidy -diff
+	@set -e; for d in $(SUBMODULES); do $(GO) -C $$d mod tidy -diff; done
 
 .PHONY: cover
 cover: ## coverage profile and per-function summary (cover.out, cover.html)

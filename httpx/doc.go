@@ -64,7 +64,8 @@
 //
 // # Statelessness
 //
-// A sealed session cannot be revoked before it expires: logging out deletes
-// the browser's cookie, but a copy of it stays valid. [LogoutConfig.OnLogout]
-// is the place to record a revocation that session.Config.Validate checks.
+// A sealed session alone cannot be revoked before it expires: logging out
+// deletes the browser's cookie, but a copy of it stays valid.
+// [LogoutConfig.OnLogout] is the place to revoke it with package
+// session/revoke, whose check session.Config.Validate runs on every read.
 package httpx

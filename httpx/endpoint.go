@@ -187,9 +187,9 @@ type LogoutConfig[T any] struct {
 	Param string
 
 	// OnLogout, if set, is called with the session just before it is
-	// cleared: the place to revoke it where the application can (bump a
-	// per-user epoch that Config.Validate checks), since a copy of a sealed
-	// cookie stays valid until it expires.
+	// cleared: the place to revoke it (session/revoke's
+	// Revoker.RevokeSession), since a copy of a sealed cookie otherwise
+	// stays valid until it expires.
 	OnLogout func(r *http.Request, s *session.Session[T])
 
 	// TrustedOrigins lists further origins allowed to log out, as in

@@ -163,7 +163,7 @@ func TestLoadIsNotCached(t *testing.T) {
 // app.4. The session read is B's, from chunks 1–2, and B's next save deletes
 // the stale app.3 and app.4.
 func TestStaleChunksFromOverlappingRequests(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t, func(c *session.Config[User]) { c.Cookie.Budget = cookie.NoBudget })
 	ctx := t.Context()
 	j := jar{}
 	s := f.m.Load(ctx, nil, "")

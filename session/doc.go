@@ -98,10 +98,13 @@
 //
 // # Statelessness and revocation
 //
-// A sealed session cannot be revoked before it expires: a copy of a cleared
-// cookie stays valid until its expiry. Keep MaxAge and IdleTimeout short, and
-// use Config.Validate for the checks only your application can make (a
-// per-user epoch bumped at logout or password change, say).
+// A sealed session alone cannot be revoked before it expires: a copy of a
+// cleared cookie stays valid until its expiry. Keep MaxAge and IdleTimeout
+// short. Package session/revoke adds the smallest state that answers it ("log
+// out everywhere", and logging out one session for good) through
+// Config.Validate, with an embedded store for one server and a Redis one
+// (session/revoke/redis) for a fleet; Config.Validate also takes the checks
+// only your application can make.
 //
 // # Concurrency
 //

@@ -24,6 +24,12 @@ var (
 	ErrIdle = errors.New("session: idle timeout passed")
 	// ErrRevoked means Config.Validate refused the session.
 	ErrRevoked = errors.New("session: revoked")
+	// ErrUnavailable, wrapped by an error that Config.Validate returns,
+	// means the check could not be made (the store it asks did not answer
+	// in time). The session is refused for this request, as a revoked one
+	// is, but its cookie is kept: it counts again once the check can be
+	// made. OnError hears Validate's error itself, not wrapped in ErrRevoked.
+	ErrUnavailable = errors.New("session: revocation check unavailable")
 	// ErrInvalid means the value opened but does not hold a valid envelope:
 	// not a JSON envelope, no id, or a createdAt in the future.
 	ErrInvalid = errors.New("session: invalid envelope")
@@ -144,6 +150,9 @@ func (m *Manager[T]) admit(ctx context.Context, e *Envelope[T], now time.Time) e
 	}
 	if m.validate != nil {
 		if err := m.validate(ctx, e); err != nil {
+			if errors.Is(err, ErrUnavailable) {
+				return err
+			}
 			return fmt.Errorf("%w: %w", ErrRevoked, err)
 		}
 	}

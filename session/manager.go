@@ -101,8 +101,11 @@ type Config[T any] struct {
 	// Validate, if set, is the application's revocation check, called for
 	// every session read from a request or decoded, before anyone sees it.
 	// A non-nil error discards the session (OnError hears ErrRevoked wrapping
-	// it). Use it to compare, say, a per-user epoch stored in the session
-	// with the one in your database. It must not modify the envelope.
+	// it) and deletes its cookie; an error wrapping ErrUnavailable (the check
+	// could not be made) refuses the session for this request but keeps its
+	// cookie. Package session/revoke builds "log out everywhere" on it; or
+	// compare, say, a per-user epoch stored in the session with the one in
+	// your database. It must not modify the envelope.
 	Validate func(ctx context.Context, e *Envelope[T]) error
 
 	// Legacy, if set, reads sessions written by a previous system (the

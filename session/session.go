@@ -163,8 +163,9 @@ func (m *Manager[T]) load(ctx context.Context, cookies []string, header string) 
 		err = oerr
 	}
 	if err != nil {
-		// A Peer format leaves a rejected cookie to the peer that may read it.
-		s.discard = s.source == fromCookie && !m.rules.Peer
+		// A Peer format leaves a rejected cookie to the peer that may read it,
+		// and a check that could not be made leaves it for the next request.
+		s.discard = s.source == fromCookie && !m.rules.Peer && !errors.Is(err, ErrUnavailable)
 		m.report(ctx, err)
 	}
 	s.reset(now)
@@ -207,6 +208,11 @@ func (s *Session[T]) migrate(now time.Time) {
 				s.isNew, s.dirty = false, true
 			}
 		}
+	}
+	if errors.Is(err, ErrUnavailable) {
+		// Not refused, only not checked yet: keep the legacy cookie for a later request.
+		m.report(s.ctx, fmt.Errorf("legacy session not migrated: %w", err))
+		return
 	}
 	s.legacy = true // delete the legacy cookie on the next save, migrated or refused
 	if err != nil {

@@ -600,6 +600,45 @@ func TestValidateRevocation(t *testing.T) {
 	}
 }
 
+// TestValidateUnavailable: a check that cannot be made refuses the session
+// for the request but keeps its cookie, which counts again once the check
+// can be made; a revocation deletes it.
+func TestValidateUnavailable(t *testing.T) {
+	var verdict error // what the application's store answers
+	f := newFixture(t, func(c *session.Config[User]) {
+		c.Validate = func(context.Context, *session.Envelope[User]) error { return verdict }
+	})
+	c := onlyCookie(t, f.do(t, newReq(), func(s *session.Session[User]) { s.Update(func(u *User) { u.Name = "ada" }) }), "app")
+
+	verdict = fmt.Errorf("store down: %w", session.ErrUnavailable)
+	rec := f.do(t, newReq(c), func(s *session.Session[User]) {
+		if !s.IsNew() || s.Data().Name != "" {
+			t.Error("a session whose check could not be made was accepted")
+		}
+	})
+	if got := rec.Header()["Set-Cookie"]; len(got) != 0 {
+		t.Errorf("the unchecked session's cookie was touched: %q", got)
+	}
+	if errs := f.log.Take(); len(errs) != 1 || !errors.Is(errs[0], session.ErrUnavailable) || errors.Is(errs[0], session.ErrRevoked) {
+		t.Errorf("OnError heard %v, want ErrUnavailable, not ErrRevoked", errs)
+	}
+
+	verdict = nil // the store answers again: the same cookie counts
+	f.do(t, newReq(c), func(s *session.Session[User]) {
+		if s.IsNew() || s.Data().Name != "ada" {
+			t.Error("the kept cookie did not count again once the check could be made")
+		}
+	})
+
+	verdict = errors.New("logged out everywhere")
+	if cs := sessionCookies(f.do(t, newReq(c), nil), "app"); len(cs) != 1 || cs[0].MaxAge >= 0 {
+		t.Errorf("a revoked session's cookie was not deleted: %v", cs)
+	}
+	if errs := f.log.Take(); len(errs) != 1 || !errors.Is(errs[0], session.ErrRevoked) {
+		t.Errorf("OnError heard %v, want ErrRevoked", errs)
+	}
+}
+
 // jsonCodec is encoding/json, the default Encoding, spelled out.
 type jsonCodec struct{}
 

@@ -13,6 +13,7 @@ import (
 	"github.com/sealcookie/sealcookie/httpx"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
+	"github.com/sealcookie/sealcookie/session/revoke"
 )
 
 // demoData is the demo's session: what a small application keeps in it.
@@ -64,6 +65,7 @@ type demo struct {
 	guard    *httpx.Guard[demoData]
 	endpoint http.Handler
 	logout   http.Handler
+	rv       *revoke.Revoker[demoData] // log out everywhere (demo_revoke.go)
 	pages    map[string]*template.Template
 
 	decodeCmd, decodeNote string
@@ -85,6 +87,9 @@ func newDemo(c demoConfig) (*demo, error) {
 	}
 	if c.idle.set {
 		cfg.IdleTimeout = c.idle.d
+	}
+	if err := d.withRevocation(&cfg); err != nil {
+		return nil, err
 	}
 	m, err := session.New(cfg)
 	if err == nil {
@@ -111,7 +116,7 @@ func newDemo(c demoConfig) (*demo, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if d.logout, err = httpx.NewLogout(m, httpx.LogoutConfig[demoData]{RedirectTo: "/"}); err != nil {
+	if d.logout, err = httpx.NewLogout(m, httpx.LogoutConfig[demoData]{RedirectTo: "/", OnLogout: d.revokeSession}); err != nil {
 		return nil, err
 	}
 	d.pages = map[string]*template.Template{}
@@ -146,6 +151,7 @@ func (d *demo) handler() http.Handler {
 	mux.HandleFunc("GET /auth/login", d.loginForm)
 	mux.HandleFunc("POST /auth/login", d.login)
 	mux.Handle("POST /auth/logout", d.logout)
+	mux.HandleFunc("POST /auth/logout-everywhere", d.logoutEverywhere)
 	mux.Handle("GET /account", d.guard.Handler(http.HandlerFunc(d.account)))
 	mux.Handle("/api/auth/session", d.endpoint)
 	mux.HandleFunc("POST /large", d.large)

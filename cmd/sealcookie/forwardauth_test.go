@@ -272,9 +272,10 @@ func TestSidecarStartupErrors(t *testing.T) {
 			if got.code != tt.code {
 				t.Fatalf("exit %d, want %d\nstderr: %s", got.code, tt.code, got.stderr)
 			}
+			// The problem comes first; a hint to --help may follow.
 			lines := strings.Split(strings.TrimSuffix(got.stderr, "\n"), "\n")
-			if last := lines[len(lines)-1]; !strings.Contains(last, tt.want) || !strings.HasPrefix(last, "sealcookie forward-auth: ") {
-				t.Errorf("stderr's last line %q, want it to contain %q", last, tt.want)
+			if first := lines[0]; !strings.Contains(first, tt.want) || !strings.HasPrefix(first, "sealcookie forward-auth: ") {
+				t.Errorf("stderr's first line %q, want it to contain %q", first, tt.want)
 			}
 		})
 	}

@@ -48,7 +48,7 @@ pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px
 <main>
 {{template "content" .}}
 </main>
-<p class="muted">The whole session lives in a sealed cookie (XChaCha20-Poly1305); the server keeps nothing.</p>
+<p class="muted">The whole session lives in a sealed cookie (XChaCha20-Poly1305); the server keeps only its revocations.</p>
 </body>
 </html>`
 
@@ -91,6 +91,13 @@ stays near 6 KB, under the 8 KB that curl sends and nginx accepts by default:</p
 <p>Signed in as <b>{{.User}}</b>. Only signed-in sessions reach this page: the route guard redirects
 everyone else to <code>/auth/login?redirectTo=/account</code>, and API clients get 401 JSON.</p>
 <form class="inline" method="post" action="/auth/logout"><button>Log out</button></form>
+</div>
+<div class="card">
+<p><b>Log out everywhere.</b> Log in with the same name in a second browser (or a private window), then
+press the button in either: the other one's next request finds itself logged out. A copy of
+a logged-out cookie is refused too, since the server keeps one small record per revocation
+(for the session's lifetime), not per session.</p>
+<form class="inline" method="post" action="/auth/logout-everywhere"><button class="secondary">Log out everywhere</button></form>
 </div>
 {{end}}`,
 

@@ -1,9 +1,11 @@
 // Package archtest holds the import arrows of DESIGN.md in place:
 //
-//	internal ← sealed ← session ← session/<format>, httpx ← cmd/sealcookie
+//	internal ← sealed ← session ← session/<format>, session/revoke, httpx ← cmd/sealcookie
 //	cookie (net/http and the standard library only; knows no crypto) ← session, httpx
 //
-// and the size of the session package's exported surface. Every package a
+// the size of the session package's exported surface, and the library's
+// go.mod: heavier integrations (the Redis revocation store, the bench
+// report) are modules of their own. Every package a
 // rule names must exist, so a renamed package cannot make a rule vacuous.
 // It runs `go list` on the module, so it needs the go command on PATH.
 package archtest
@@ -13,6 +15,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -76,13 +80,14 @@ const (
 	pkgH3         = "session/h3"
 	pkgIronSess   = "session/ironsession"
 	pkgAuthJS     = "session/authjs"
+	pkgRevoke     = "session/revoke"
 	pkgHTTPX      = "httpx"
 	pkgCmd        = "cmd/sealcookie"
 	pkgInternal   = "internal/token"
 	maxSessionAPI = 40 // exported identifiers of package session, methods included
 )
 
-var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgAuthJS, pkgHTTPX, pkgCmd, pkgInternal}
+var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgAuthJS, pkgRevoke, pkgHTTPX, pkgCmd, pkgInternal}
 
 // legacy sub-packages exist for migration and may use what the core must not.
 func isLegacy(p string) bool { return under(p, pkgGorilla) }
@@ -172,6 +177,15 @@ func TestImportArrows(t *testing.T) {
 				deny("cookie knows no crypto")
 			}
 		}
+		// The embedded revocation store imports the standard library and the
+		// module alone: a store that needs a dependency is a module of its own.
+		if under(r, pkgRevoke) {
+			for _, imp := range p.Imports {
+				if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && !strings.HasPrefix(imp, module+"/") {
+					t.Errorf("%s must not import %s: a store with a dependency is a module of its own", r, imp)
+				}
+			}
+		}
 		if under(r, "cookie") {
 			for _, imp := range p.Imports {
 				if strings.HasPrefix(imp, "crypto/") || strings.HasPrefix(imp, "golang.org/x/crypto") {
@@ -179,6 +193,34 @@ func TestImportArrows(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLibraryRequires holds the library's go.mod to its dependencies:
+// anything heavier (a Redis client, a framework) lives in a module of its
+// own, with its own go.mod, so that the library's users never download it.
+func TestLibraryRequires(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{
+		"golang.org/x/crypto": true, "github.com/gorilla/securecookie": true, "github.com/gorilla/sessions": true,
+		"github.com/google/go-cmp": true, "golang.org/x/sys": true, // x/sys: x/crypto's own, indirect
+	}
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) < 2 || !strings.HasPrefix(f[1], "v") || strings.HasPrefix(line, "module") || strings.HasPrefix(line, "go ") {
+			continue
+		}
+		n++
+		if !allowed[f[0]] {
+			t.Errorf("go.mod requires %s: the library keeps to %v; put the integration that needs it in a module of its own", f[0], slices.Sorted(maps.Keys(allowed)))
+		}
+	}
+	if n == 0 {
+		t.Fatal("found no requirement in go.mod: the check would hold nothing")
 	}
 }
 

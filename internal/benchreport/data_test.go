@@ -54,8 +54,8 @@ func TestAddCapturedOutput(t *testing.T) {
 	if diff := cmp.Diff([]string{"sealed Seal/small/sealcookie", "sealed Seal/small/sealcookie-append", "sealed Seal/small/limit"}, d.order[:3]); diff != "" {
 		t.Errorf("first benchmarks (-want +got):\n%s", diff)
 	}
-	if n := len(d.order); n != 129+4+15 {
-		t.Errorf("%d benchmarks, want 148 (129 Go, 4 JSONv2, 15 Node)", n)
+	if n := len(d.order); n != 134+4+15 {
+		t.Errorf("%d benchmarks, want 153 (134 Go, 4 JSONv2, 15 Node)", n)
 	}
 	wantCfg := map[string]string{"cpu": "AMD EPYC", "goos": "linux", "node": "v20.20.2", "h3": "2.0.8", "h3v1": "1.15.11", "iron-session": "8.0.4"}
 	for k, v := range wantCfg {

@@ -29,17 +29,21 @@ import (
 // package that does not exist is skipped with a note, and a row the report
 // expects but no command printed is shown as missing.
 var suite = []goRun{
-	{"go", nil, ".", []string{"./sealed", "./sealed/iron", "./cookie", "./session", "./httpx", "./internal/bench", "./session/gorilla", "./session/h3"}},
+	{"go", nil, ".", "", []string{"./sealed", "./sealed/iron", "./cookie", "./session", "./httpx", "./internal/bench", "./session/gorilla", "./session/h3", "./session/revoke"}},
 	// session's codec over encoding/json/v2 only builds with GOEXPERIMENT=jsonv2,
 	// where encoding/json runs on the v2 engine too: only its rows are selected.
-	{"go-jsonv2", []string{"GOEXPERIMENT=jsonv2"}, "^Benchmark(Encode|Decode)$/^(small|large)$/^sealcookie-jsonv2$", []string{"./session"}},
+	{"go-jsonv2", []string{"GOEXPERIMENT=jsonv2"}, "^Benchmark(Encode|Decode)$/^(small|large)$/^sealcookie-jsonv2$", "", []string{"./session"}},
+	// The Redis revocation store, a module of its own; its benchmarks start
+	// a redis-server on loopback (and skip without one).
+	{"go-redis", nil, ".", "session/revoke/redis", []string{"."}},
 }
 
 type goRun struct {
 	file  string   // raw output: raw/<file>-<pass>.txt
 	env   []string // added to the environment
 	bench string   // go test -bench
-	pkgs  []string // package directories, relative to the root
+	dir   string   // where go test runs, relative to the root: a module of its own; "" is the root
+	pkgs  []string // package directories, relative to dir
 }
 
 // nodeDir holds bench.mjs (with its node_modules: `make bench` runs npm ci).
@@ -100,8 +104,11 @@ func run(args []string) error {
 		d.Passes, d2.Passes, m.Passes = pass, pass, pass
 		for _, g := range suite {
 			pkgs := slices.DeleteFunc(slices.Clone(g.pkgs), func(p string) bool {
-				_, err := os.Stat(filepath.Join(*root, p))
+				_, err := os.Stat(filepath.Join(*root, g.dir, p))
 				if err != nil {
+					if g.dir != "" {
+						p = g.dir + " (" + p + ")"
+					}
 					m.note(fmt.Sprintf("`%s` does not exist: skipped.", p))
 				}
 				return err != nil
@@ -110,9 +117,9 @@ func run(args []string) error {
 				continue
 			}
 			args := append([]string{"test", "-p", "1", "-run", "^$", "-bench", g.bench, "-benchmem", "-count", "1", "-benchtime", *benchtime, "-timeout", "6m"}, pkgs...)
-			measure(ctx, []*Data{d}, m, pass, raw, g.file, *root, g.env, *goCmd, args...)
+			measure(ctx, []*Data{d}, m, pass, raw, g.file, filepath.Join(*root, g.dir), g.env, *goCmd, args...)
 			if *also != "" {
-				measure(ctx, []*Data{d2}, m, pass, raw, g.file+"-"+*also, *root, append(slices.Clone(g.env), "GOTOOLCHAIN="+*also), *goCmd, args...)
+				measure(ctx, []*Data{d2}, m, pass, raw, g.file+"-"+*also, filepath.Join(*root, g.dir), append(slices.Clone(g.env), "GOTOOLCHAIN="+*also), *goCmd, args...)
 			}
 		}
 		if node {

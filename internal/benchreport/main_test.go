@@ -22,7 +22,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	root, bin := t.TempDir(), t.TempDir()
-	for _, dir := range []string{"sealed/iron", "cookie", "session", "httpx", "internal/bench", "internal/node", "testdata/payloads"} { // no session/gorilla
+	for _, dir := range []string{"sealed/iron", "cookie", "session", "session/revoke/redis", "httpx", "internal/bench", "internal/node", "testdata/payloads"} { // no session/gorilla
 		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -38,6 +38,7 @@ func TestRun(t *testing.T) {
 	write(filepath.Join(bin, "go"), `#!/bin/sh
 echo "$GOEXPERIMENT $* ($PWD)" >> `+calls+`
 if [ "$GOEXPERIMENT" = jsonv2 ]; then cat `+testdata+`/go-jsonv2.txt; exit 0; fi
+case "$PWD" in */session/revoke/redis) cat `+testdata+`/go-redis.txt; exit 0;; esac
 cat `+testdata+`/go.txt
 echo "--- FAIL: BenchmarkBroken-2"
 exit 1
@@ -53,17 +54,18 @@ exit 1
 	if err != nil {
 		t.Fatal(err)
 	}
-	goArgs := " test -p 1 -run ^$ -bench . -benchmem -count 1 -benchtime 1x -timeout 6m ./sealed ./sealed/iron ./cookie ./session ./httpx ./internal/bench (" + root + ")"
+	goArgs := " test -p 1 -run ^$ -bench . -benchmem -count 1 -benchtime 1x -timeout 6m ./sealed ./sealed/iron ./cookie ./session ./httpx ./internal/bench ./session/revoke (" + root + ")"
 	v2Args := "jsonv2 test -p 1 -run ^$ -bench ^Benchmark(Encode|Decode)$/^(small|large)$/^sealcookie-jsonv2$ -benchmem -count 1 -benchtime 1x -timeout 6m ./session (" + root + ")"
+	redisArgs := " test -p 1 -run ^$ -bench . -benchmem -count 1 -benchtime 1x -timeout 6m . (" + filepath.Join(root, "session/revoke/redis") + ")"
 	nodeArgs := "node bench.mjs --time-ms 300 (" + filepath.Join(root, "internal/node") + ")"
-	if diff := cmp.Diff([]string{goArgs, v2Args, nodeArgs, goArgs, v2Args, nodeArgs}, strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")); diff != "" {
+	if diff := cmp.Diff([]string{goArgs, v2Args, redisArgs, nodeArgs, goArgs, v2Args, redisArgs, nodeArgs}, strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")); diff != "" {
 		t.Errorf("commands (-want +got):\n%s", diff)
 	}
 	raw, _ := filepath.Glob(filepath.Join(root, "internal/benchreport/raw/*"))
 	for i := range raw {
 		raw[i] = filepath.Base(raw[i])
 	}
-	if diff := cmp.Diff([]string{"go-1.txt", "go-2.txt", "go-jsonv2-1.txt", "go-jsonv2-2.txt", "node-1.txt", "node-2.txt"}, raw); diff != "" {
+	if diff := cmp.Diff([]string{"go-1.txt", "go-2.txt", "go-jsonv2-1.txt", "go-jsonv2-2.txt", "go-redis-1.txt", "go-redis-2.txt", "node-1.txt", "node-2.txt"}, raw); diff != "" {
 		t.Errorf("raw files (-want +got):\n%s", diff)
 	}
 	md, err := os.ReadFile(filepath.Join(root, "BENCHMARKS.md"))

@@ -110,7 +110,11 @@ func (r *report) tables() {
 			heads = append(heads, c.head)
 		}
 		r.p("## %s\n\n%s\n\n| %s |\n|%s\n", t.title, t.intro, strings.Join(heads, " | "), strings.Repeat(" --- |", len(heads)))
-		for _, payload := range []string{"none", small, large} {
+		payloads := t.payloads
+		if payloads == nil {
+			payloads = []string{"none", small, large}
+		}
+		for _, payload := range payloads {
 			for _, row := range t.rows {
 				if strings.Contains(row.ref, "%s") == (payload == "none") {
 					continue
@@ -127,8 +131,10 @@ func (r *report) tables() {
 					if t.added {
 						cells = append(cells, fmtEst(Estimate(r.d.Get("+"+row.ref, payload)), fmtNs, false))
 					}
+					pkg, _, _ := strings.Cut(row.ref, " ")
+					ref := func(s string) string { return strings.Replace(strings.Replace(s, "@pkg", pkg, 1), "@", row.ref, 1) }
 					for _, c := range t.cols {
-						cells = append(cells, fmtEst(r.ratio(strings.Replace(c.num, "@", row.ref, 1), strings.Replace(c.den, "@", row.ref, 1), payload), fmtRatio, false))
+						cells = append(cells, fmtEst(r.ratio(ref(c.num), ref(c.den), payload), fmtRatio, false))
 					}
 				}
 				r.p("| %s |\n", strings.Join(append(cells, slices.Repeat([]string{"—"}, len(heads)-len(cells))...), " | "))
@@ -206,8 +212,12 @@ func (r *report) summary() {
 func (r *report) method() {
 	var runs []string
 	for _, g := range suite {
-		runs = append(runs, fmt.Sprintf("`%sgo test -p 1 -run='^$' -bench='%s' -benchmem -count=1 -benchtime=%s %s`",
-			strings.Join(append(slices.Clone(g.env), ""), " "), g.bench, r.m.Benchtime, strings.Join(g.pkgs, " ")))
+		in := ""
+		if g.dir != "" {
+			in = " (in `" + g.dir + "`, a module of its own)"
+		}
+		runs = append(runs, fmt.Sprintf("`%sgo test -p 1 -run='^$' -bench='%s' -benchmem -count=1 -benchtime=%s %s`%s",
+			strings.Join(append(slices.Clone(g.env), ""), " "), g.bench, r.m.Benchtime, strings.Join(g.pkgs, " "), in))
 	}
 	node := "Node was not run"
 	if r.m.NodeMs != "" {

@@ -18,14 +18,16 @@ type rowDef struct {
 	ours              bool
 }
 
-// colDef is a column of ratios num ÷ den, computed pass by pass.
+// colDef is a column of ratios num ÷ den, computed pass by pass; "@pkg"
+// stands for the row's package.
 type colDef struct{ head, num, den string }
 
 type table struct {
 	title, intro string
 	rows         []rowDef
 	cols         []colDef
-	added        bool // an "added" column (request tables)
+	added        bool     // an "added" column (request tables)
+	payloads     []string // the payloads shown, "none" first; nil means none, small and large
 }
 
 func limitCols(op string) []colDef {
@@ -136,6 +138,29 @@ var tables = []table{
 			{"httpx ForwardAuth/%s/forward-auth", "forward-auth", "httpx.ForwardAuth: cookie → session → 200 with identity headers", true},
 		},
 	},
+	revocationTable,
+}
+
+// revocationTable: a session read with "log out everywhere" on (package
+// session/revoke's embedded store, session/revoke/redis's Redis store) beside
+// the same read without it, each measured in its own package's run.
+var revocationTable = table{
+	title:    "Revocation: a session read with log out everywhere on",
+	payloads: []string{"none", small}, // measured on the small payload only
+	intro:    "`Manager.Load` of the small payload's cookie (every rule checked), without revocation (*off*) and with it: the embedded store holding 10,000 other revocations; the Redis store (a real `redis-server` on loopback) with its local copy fresh, as nearly every read finds it, and with the copy stale so that the read asks Redis (*redis-miss*: two HGET round trips, the user's cutoff and the session's). *check* rows time `Revoker.Check` alone, what revocation adds to a read, less noisy than the difference of two reads. *× off* divides by the *off* read of the same package (the same `go test` run), pass by pass. Rows without a payload: the embedded store alone under 64 goroutines (`b.SetParallelism`; its time is wall time per operation of all of them together, so operations per second are 1 s ÷ it), looking up keys 1 in 10 of which are revoked, and with a revocation every 100 operations (*mixed*); and one revocation through the Redis store (the Lua script: cap, sweep, record, count, publish).",
+	cols:     []colDef{{"× off", "@", "@pkg Read/%s/off"}},
+	rows: []rowDef{
+		{"session/revoke Memory/parallel64/read", "memory-64", "embedded store: Cutoff under 64 goroutines", true},
+		{"session/revoke Memory/parallel64/mixed", "memory-64-mixed", "embedded store: 99 Cutoff and 1 Revoke per 100 operations, 64 goroutines", true},
+		{"session/revoke/redis Revoke", "redis-revoke", "Redis store: one revocation (a round trip to Redis on loopback)", true},
+		{"session/revoke Read/%s/off", "off", "session read, no revocation (the embedded run's baseline)", false},
+		{"session/revoke Read/%s/memory", "memory", "session read checked against the embedded store", true},
+		{"session/revoke Check/%s/memory", "memory-check", "the check alone (Revoker.Check): what a read adds, embedded store", true},
+		{"session/revoke/redis Read/%s/off", "off", "session read, no revocation (the Redis run's baseline)", false},
+		{"session/revoke/redis Read/%s/redis", "redis", "session read checked against the Redis store's fresh local copy", true},
+		{"session/revoke/redis Check/%s/redis", "redis-check", "the check alone (Revoker.Check): what a read adds, Redis store, copy fresh", true},
+		{"session/revoke/redis Read/%s/redis-miss", "redis-miss", "session read whose copy is stale: it asks Redis", true},
+	},
 }
 
 // Refs the summary and the targets read, with the small payload.
@@ -159,6 +184,8 @@ var targets = []struct {
 	{"Load (Cookie header with 3 other cookies → struct) ≤ 1.2× its bare counterpart", 1.2, false, "session Load/%s/sealcookie", "session Load/%s/limit-json"},
 	{"Middleware request that reads and re-seals: time it adds ≤ 1.5× the full limit's open + seal round trip", 1.5, false, "+" + httpxReq, "internal/bench Roundtrip/%s/limit-json"},
 	{"Time a request's session adds ≥ 1000× less than h3 2's", 1000, true, "+internal/node Request/%s/h3-node", "+" + httpxReq},
+	{"A session read with revocation on (embedded store) ≤ 1.1× the same read without it", 1.1, false, "session/revoke Read/%s/memory", "session/revoke Read/%s/off"},
+	{"A session read with revocation on (Redis store, copy fresh) ≤ 1.1× the same read without it", 1.1, false, "session/revoke/redis Read/%s/redis", "session/revoke/redis Read/%s/off"},
 }
 
 const goalExtraChars = 16 // sealcookie's cookie ≤ the bare AEAD + base64url value + 16 characters

@@ -113,12 +113,14 @@ func TestBrowser(t *testing.T) {
 		{Name: "secure-plain-host", Base: onPlainHost(t, secure), Steps: wantSecurePlainHost()},
 		{Name: "exception-plain-host", Base: onPlainHost(t, exception), Steps: wantExceptionPlainHost()},
 		{Name: "quickstart", Base: quick, Steps: wantQuickStart()},
+		{Name: "everywhere-first", Base: exception, Steps: wantEverywhereFirst()},
+		{Name: "everywhere-second", Base: exception, Steps: wantEverywhereSecond()},
 	}
 	var names []string
 	for _, s := range got.Scenarios {
 		names = append(names, s.Name)
 	}
-	if diff := cmp.Diff([]string{"flow", "secure-loopback", "secure-plain-host", "exception-plain-host", "quickstart"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"flow", "secure-loopback", "secure-plain-host", "exception-plain-host", "quickstart", "everywhere-first", "everywhere-second"}, names); diff != "" {
 		t.Fatalf("scenarios (-want +got):\n%s", diff)
 	}
 	for i, w := range want {
@@ -252,6 +254,30 @@ func wantExceptionPlainHost() []step {
 		{Step: "visit 3", Path: "/", Cookies: jar, Facts: home("3", "")},
 		{Step: "guard redirects to login", Path: "/auth/login?redirectTo=%2Faccount", Cookies: jar, Facts: login("%2faccount")},
 		{Step: "login redirects back", Path: "/account", Cookies: jar, Facts: account("bob")},
+	}
+}
+
+// wantEverywhereFirst is the browser that presses "Log out everywhere" on
+// the account page: its cookie is deleted and it lands on the home page,
+// whose visit counter starts a new, anonymous session.
+func wantEverywhereFirst() []step {
+	one := sessionJar("127.0.0.1", false, "session")
+	return []step{
+		{Step: "guard redirects to login", Path: "/auth/login?redirectTo=%2Faccount", Facts: login("%2faccount")},
+		{Step: "login redirects back", Path: "/account", Cookies: one, Facts: account("carol")},
+		{Step: "log out everywhere", Path: "/", Cookies: one, Facts: home("1", "")},
+	}
+}
+
+// wantEverywhereSecond is the other browser, signed in as the same user
+// before the button was pressed: its next request finds it signed out (the
+// guard sends it to the login form) and its revoked cookie deleted.
+func wantEverywhereSecond() []step {
+	one := sessionJar("127.0.0.1", false, "session")
+	return []step{
+		{Step: "guard redirects to login", Path: "/auth/login?redirectTo=%2Faccount", Facts: login("%2faccount")},
+		{Step: "login redirects back", Path: "/account", Cookies: one, Facts: account("carol")},
+		{Step: "next request", Path: "/auth/login?redirectTo=%2Faccount", Facts: login("%2faccount")},
 	}
 }
 

@@ -26,6 +26,9 @@
 //   quickstart            --quickstart-url: the README's flow, as a user
 //                         clicks it: /account, the login form, sign in,
 //                         back on /account, then the home page.
+//   everywhere-first,     --url in two browsers signed in as one user: log
+//   everywhere-second     out everywhere in the first, then the second's
+//                         next request.
 //
 // demo.test reaches the same loopback server through Chromium's
 // --host-resolver-rules (nothing else resolves it, and nothing leaves the
@@ -315,6 +318,26 @@ async function quickstart(base) {
   });
 }
 
+// everywhere is "log out everywhere": two browsers (two Chromium launches)
+// signed in with the same name; the button in the first signs the second
+// out at its next request.
+async function everywhere(base) {
+  return withBrowser(async (contextA, pageA) =>
+    withBrowser(async (contextB, pageB) => {
+      const first = new Recorder("everywhere-first", base, contextA, pageA);
+      const second = new Recorder("everywhere-second", base, contextB, pageB);
+      await first.login("carol");
+      await second.login("carol");
+      await first.goto("/account");
+      await first.submit('main form[action="/auth/logout-everywhere"] button');
+      await first.record("log out everywhere");
+      await second.goto("/account");
+      await second.record("next request");
+      return [first.result(), second.result()];
+    }),
+  );
+}
+
 async function main() {
   const out = {
     chromium: "", // set once a browser has run
@@ -328,6 +351,7 @@ async function main() {
   }
   out.scenarios.push(await secureCheck("exception-plain-host", onPlainHost(opts.url)));
   if (opts["quickstart-url"]) out.scenarios.push(await quickstart(opts["quickstart-url"]));
+  out.scenarios.push(...(await everywhere(opts.url)));
   out.chromium = browserVersion;
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
 }

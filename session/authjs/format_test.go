@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
@@ -217,7 +218,7 @@ func TestWrongSalt(t *testing.T) {
 		t.Fatal(err)
 	}
 	plainFormat := newFormat(t, authjs.Config{CookieName: "other-session"})
-	plain, err := session.New(session.Config[Claims]{Format: plainFormat, Clock: clock.Now})
+	plain, err := session.New(session.Config[Claims]{Format: plainFormat, Clock: clock.Now, Cookie: cookie.Attributes{Budget: cookie.NoBudget}})
 	if err != nil {
 		t.Fatal(err)
 	}
