@@ -8,7 +8,7 @@
 // written by package cookie as a cookie (chunked when over 4000 characters).
 // A non-empty request header X-<Name>-Session carrying a sealed value wins
 // over the cookie, for clients that are not browsers; the re-sealed value is
-// then returned in the same response header.
+// then returned in the same response header, and no cookie is set.
 //
 //	m, err := session.New(session.Config[Cart]{Keys: []sealed.Key{{ID: 1, Password: pw}}})
 //	...
