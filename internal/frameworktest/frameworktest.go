@@ -176,7 +176,7 @@ func Table(outcomes []Outcome) string {
 		if o.Err != nil {
 			res = "FAILS: " + o.Err.Error()
 		}
-		fmt.Fprintf(&b, "  %-28s %s\n", o.Name, res)
+		fmt.Fprintf(&b, "  %-40s %s\n", o.Name, res)
 	}
 	return b.String()
 }
