@@ -7,6 +7,11 @@ FUZZCI_TIME ?= 8s
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
+# Modules of their own (each with its go.mod): integrations whose
+# dependencies the library's go.mod does not take, built against this
+# checkout through a replace directive (httpx/ADAPTERS.md).
+MODULES ?= internal/benchreport httpx/gin httpx/fiber httpx/echo httpx/echo5 httpx/examples
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -14,15 +19,15 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: test
-test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
+test: vet fmt-check ## vet, gofmt check and go test -race ./..., here and in every module of MODULES (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
-	$(GO) -C internal/benchreport test -race -count=1 ./...
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d test -race -count=1 ./..."; $(GO) -C $$d test -race -count=1 ./...; done
 
 .PHONY: vet
-vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
+vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and every module of MODULES
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
-	$(GO) -C internal/benchreport vet ./...
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d vet ./..."; $(GO) -C $$d vet ./...; done
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file
@@ -38,8 +43,9 @@ vuln: ## govulncheck (version-pinned)
 	$(GO) run $(GOVULNCHECK) $(PKGS)
 
 .PHONY: tidy
-tidy: ## fail if go.mod/go.sum are not tidy
+tidy: ## fail if go.mod/go.sum are not tidy, here and in every module of MODULES
 	$(GO) mod tidy -diff
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d mod tidy -diff"; $(GO) -C $$d mod tidy -diff; done
 
 .PHONY: cover
 cover: ## coverage profile and per-function summary (cover.out, cover.html)
