@@ -23,6 +23,11 @@ test: vet fmt-check ## vet, gofmt check and go test -race ./..., here and in eve
 	$(GO) test -race -count=1 $(PKGS)
 	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d test -race -count=1 ./..."; $(GO) -C $$d test -race -count=1 ./...; done
 
+.PHONY: mod-download
+mod-download: ## download the modules every go.mod here needs (CI does this first, so a failure names the download)
+	$(GO) mod download
+	@set -e; for d in $(MODULES); do echo "$(GO) -C $$d mod download"; $(GO) -C $$d mod download; done
+
 .PHONY: vet
 vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and every module of MODULES
 	$(GO) vet $(PKGS)
