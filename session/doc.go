@@ -40,9 +40,11 @@
 // rotation, size, migration) work from plain strings: [Manager.Load] reads a
 // session from a request's Cookie header lines and its session header's
 // value, and [Session.Save] writes the Set-Cookie lines and the session
-// header into a header map. [Manager.Get] and [Manager.Middleware] are the
-// net/http carrier on top; a serverless event, another framework or a
-// forward-auth sidecar is another.
+// header into a header map; [Session.Done], once the response is out,
+// reports a change that came too late to be saved. [Manager.Get] and
+// [Manager.Middleware] are the net/http carrier on top; a serverless event,
+// another framework (the Fiber adapter in httpx/fiber) or a forward-auth
+// sidecar is another.
 //
 // # Expiry
 //
