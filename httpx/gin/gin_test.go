@@ -3,6 +3,7 @@ package sealgin_test
 import (
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	adapter "github.com/gwatts/gin-adapter"
 
+	"github.com/sealcookie/sealcookie/httpx"
 	sealgin "github.com/sealcookie/sealcookie/httpx/gin"
 	"github.com/sealcookie/sealcookie/internal/frameworktest"
 	"github.com/sealcookie/sealcookie/internal/testkit"
@@ -194,4 +196,73 @@ func TestGetWithoutMiddleware(t *testing.T) {
 		}
 	}()
 	sealgin.Get(c, m)
+}
+
+// package httpx's handlers, wrapped with gin.WrapH, see the session the
+// adapter loaded: the guard lets a signed-in user through and sends others
+// to the login page, and logout deletes the cookie.
+func TestHTTPXHandlers(t *testing.T) {
+	m, log, err := frameworktest.NewManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard, err := httpx.NewGuard(m, httpx.GuardConfig[frameworktest.Data]{Authenticated: func(d frameworktest.Data) bool { return d.Name != "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logout, err := httpx.NewLogout(m, httpx.LogoutConfig[frameworktest.Data]{RedirectTo: "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newEngine()
+	r.Use(sealgin.Middleware(m))
+	r.POST("/login", func(c *gin.Context) {
+		if err := frameworktest.Login(sealgin.Get(c, m), "ada"); err != nil {
+			t.Error(err)
+		}
+		c.Status(http.StatusNoContent)
+	})
+	r.GET("/account", gin.WrapH(guard.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "account of "+m.Get(r).Data().Name)
+	}))))
+	r.POST("/logout", gin.WrapH(logout))
+	srv := httptest.NewTLSServer(r)
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	c := srv.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	do := func(method, path string) *http.Response {
+		req, _ := http.NewRequestWithContext(t.Context(), method, srv.URL+path, nil)
+		req.Header.Set("Origin", srv.URL)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := do(http.MethodGet, "/account"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/auth/login?redirectTo=%2Faccount" {
+		t.Errorf("signed out: %d to %q, want the login page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	do(http.MethodPost, "/login")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/account", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "account of ada" {
+		t.Errorf("signed in: %d %q", resp.StatusCode, body)
+	}
+	if resp := do(http.MethodPost, "/logout"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", resp.StatusCode)
+	}
+	if got := jar.Cookies(req.URL); len(got) != 0 {
+		t.Errorf("cookies after logout: %v", got)
+	}
+	if errs := log.Take(); len(errs) != 0 {
+		t.Errorf("OnError heard %v", errs)
+	}
 }
