@@ -8,8 +8,9 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
 # Modules of their own (their own go.mod, a replace directive to this
-# checkout), vetted and tested with the library.
-SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun session/revoke/redis
+# checkout): integrations whose dependencies the library's go.mod does not
+# take, vetted, tested and tidied with the library (httpx/ADAPTERS.md).
+SUBMODULES  ?= internal/benchreport httpx/awslambda httpx/cloudrun session/revoke/redis httpx/gin httpx/fiber httpx/echo httpx/echo5 httpx/examples
 
 .DEFAULT_GOAL := help
 
@@ -32,6 +33,11 @@ vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.2
 	$(GO) vet $(PKGS)
 	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
 	@set -e; for m in $(SUBMODULES); do echo "$(GO) -C $$m vet ./..."; $(GO) -C $$m vet ./...; done
+
+.PHONY: mod-download
+mod-download: ## download the modules every go.mod here needs (CI does this first, so a failure names the download)
+	$(GO) mod download
+	@set -e; for d in $(SUBMODULES); do echo "$(GO) -C $$d mod download"; $(GO) -C $$d mod download; done
 
 .PHONY: fmt-check
 fmt-check: ## fail if gofmt would change a file

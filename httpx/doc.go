@@ -43,6 +43,15 @@
 // accept a POST only from the same origin (net/http's CrossOriginProtection:
 // Sec-Fetch-Site, else Origin against Host); see [ErrCrossOrigin].
 //
+// # htmx
+//
+// Every redirect the package makes (the guard's, the logout handler's, the
+// proxy's SendToLogin) goes through [Redirect]: a request htmx made
+// (HX-Request: true) gets 200 with HX-Redirect instead of a 303, which htmx
+// would follow inside its own request and swap into a fragment, and the guard
+// sends it back to the page the browser shows (HX-Current-URL, same host
+// only) rather than to the fragment's URL.
+//
 // # Identity for upstreams
 //
 // A [Proxy] deletes every identity header a client sent (any letter case, every

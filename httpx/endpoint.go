@@ -200,8 +200,8 @@ type LogoutConfig[T any] struct {
 // NewLogout returns the logout handler for m's sessions: POST only (405
 // otherwise), same-origin only (403 otherwise, see [ErrCrossOrigin]), it
 // clears the session, deletes its cookies (every chunk too) and answers a 303
-// redirect to a safe target or 204 No Content, always with Cache-Control:
-// no-store. It saves the session itself, so it works with or without
+// redirect to a safe target (HX-Redirect for htmx, see [Redirect]) or 204 No
+// Content, always with Cache-Control: no-store. It saves the session itself, so it works with or without
 // [session.Manager.Middleware] in front.
 func NewLogout[T any](m *session.Manager[T], c LogoutConfig[T]) (http.Handler, error) {
 	if m == nil {
@@ -245,6 +245,6 @@ func NewLogout[T any](m *session.Manager[T], c LogoutConfig[T]) (http.Handler, e
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		http.Redirect(w, r, target, http.StatusSeeOther)
+		Redirect(w, r, target)
 	}), nil
 }

@@ -354,3 +354,20 @@ func ExampleNewEndpoint() {
 	// POST /api/auth/session: 403 {"error":"cross-origin request"}
 	// no-store
 }
+
+// An htmx request (hx-post, hx-get) is sent on with HX-Redirect in a 200,
+// which htmx turns into a full page load; any other request gets the 303.
+func ExampleRedirect() {
+	for _, htmx := range []bool{false, true} {
+		r := httptest.NewRequest(http.MethodPost, "https://example.com/auth/login", nil)
+		if htmx {
+			r.Header.Set("HX-Request", "true")
+		}
+		w := httptest.NewRecorder()
+		httpx.Redirect(w, r, "/account")
+		fmt.Printf("%d Location=%q HX-Redirect=%q\n", w.Code, w.Header().Get("Location"), w.Header().Get("HX-Redirect"))
+	}
+	// Output:
+	// 303 Location="/account" HX-Redirect=""
+	// 200 Location="" HX-Redirect="/account"
+}

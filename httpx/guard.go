@@ -144,8 +144,9 @@ func (g *Guard[T]) denyHandler() http.Handler {
 }
 
 // Deny is the default deny handler: a 401 JSON answer when the guard's
-// WantsJSON says r comes from an API client, else a 303 redirect to
-// [Guard.LoginURL]. Custom deny handlers may call it.
+// WantsJSON says r comes from an API client, else a redirect to
+// [Guard.LoginURL] (a 303, or HX-Redirect for htmx: see [Redirect]). Custom
+// deny handlers may call it.
 func (g *Guard[T]) Deny(w http.ResponseWriter, r *http.Request) {
 	deny(w, r, g.wantsJSON(r), g.LoginURL(r))
 }
@@ -158,18 +159,19 @@ func deny(w http.ResponseWriter, r *http.Request, api bool, loginURL string) {
 		writeJSONError(w, http.StatusUnauthorized, "unauthenticated")
 		return
 	}
-	http.Redirect(w, r, loginURL, http.StatusSeeOther)
+	Redirect(w, r, loginURL)
 }
 
 // LoginURL returns the login path with the request's path and query as the
-// redirect parameter, or the bare login path when they are not a safe
-// same-origin target (a request for "//evil.com", say).
+// redirect parameter (for an htmx request, those of the page the browser
+// shows), or the bare login path when they are not a safe same-origin target
+// (a request for "//evil.com", say).
 func (g *Guard[T]) LoginURL(r *http.Request) string {
 	return loginURL(g.login, g.param, r)
 }
 
 func loginURL(login, param string, r *http.Request) string {
-	target, ok := SafeRedirect(r.URL.RequestURI())
+	target, ok := SafeRedirect(returnTo(r))
 	if !ok {
 		return login
 	}

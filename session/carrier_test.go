@@ -234,3 +234,63 @@ func TestNativeSealsAlwaysExpire(t *testing.T) {
 		t.Errorf("Decode after MaxAge: %v, want ErrExpired", err)
 	}
 }
+
+// A session read from the session header is answered in that header only:
+// its client keeps the session itself, so neither a change nor a clear sends
+// a Set-Cookie, even when the request also carried a cookie.
+func TestHeaderSessionGetsNoCookie(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := t.Context()
+	value, err := f.m.Encode(session.Envelope[User]{Data: User{Name: "rpc"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.m.Encode(session.Envelope[User]{Data: User{Name: "browser"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		cookies    []string
+		act        func(*session.Session[User]) error
+		wantHeader bool // a non-empty session header in the answer
+	}{
+		{"update", nil, func(s *session.Session[User]) error { return s.Update(func(u *User) { u.Name = "rpc2" }) }, true},
+		{"update beside a cookie", []string{"app=" + other}, func(s *session.Session[User]) error { return s.Update(func(u *User) { u.Name = "rpc2" }) }, true},
+		{"regenerate", nil, func(s *session.Session[User]) error { s.Regenerate(); return nil }, true},
+		{"clear", nil, func(s *session.Session[User]) error { s.Clear(); return nil }, false},
+		{"clear beside a cookie", []string{"app=" + other}, func(s *session.Session[User]) error { s.Clear(); return nil }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := f.m.Load(ctx, tc.cookies, value)
+			if s.IsNew() || s.Data().Name != "rpc" {
+				t.Fatalf("the header's session was not read: %+v, errors %v", s.Data(), f.log.Take())
+			}
+			if err := tc.act(s); err != nil {
+				t.Fatal(err)
+			}
+			out := http.Header{}
+			if err := s.Save(out); err != nil {
+				t.Fatal(err)
+			}
+			if sc := out["Set-Cookie"]; len(sc) != 0 {
+				t.Errorf("Set-Cookie %q for a session from the header", sc)
+			}
+			got, ok := out[f.m.HeaderName()]
+			if !ok || len(got) != 1 {
+				t.Fatalf("response session header %q, want one value", got)
+			}
+			if (got[0] != "") != tc.wantHeader {
+				t.Errorf("response session header %q, want non-empty %v", got[0], tc.wantHeader)
+			}
+			if tc.wantHeader {
+				if e, err := f.m.Decode(ctx, got[0]); err != nil || e.Data.Name == "browser" {
+					t.Errorf("response session header: %+v, %v", e, err)
+				}
+			}
+		})
+	}
+	if errs := f.log.Take(); len(errs) != 0 {
+		t.Errorf("OnError heard %v", errs)
+	}
+}

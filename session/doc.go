@@ -8,7 +8,7 @@
 // written by package cookie as a cookie (chunked when over 4000 characters).
 // A non-empty request header X-<Name>-Session carrying a sealed value wins
 // over the cookie, for clients that are not browsers; the re-sealed value is
-// then returned in the same response header.
+// then returned in the same response header, and no cookie is set.
 //
 //	m, err := session.New(session.Config[Cart]{Keys: []sealed.Key{{ID: 1, Password: pw}}})
 //	...
@@ -40,9 +40,11 @@
 // rotation, size, migration) work from plain strings: [Manager.Load] reads a
 // session from a request's Cookie header lines and its session header's
 // value, and [Session.Save] writes the Set-Cookie lines and the session
-// header into a header map. [Manager.Get] and [Manager.Middleware] are the
-// net/http carrier on top; a serverless event, another framework or a
-// forward-auth sidecar is another.
+// header into a header map; [Session.Done], once the response is out,
+// reports a change that came too late to be saved. [Manager.Get] and
+// [Manager.Middleware] are the net/http carrier on top; a serverless event,
+// another framework (the Fiber adapter in httpx/fiber) or a forward-auth
+// sidecar is another.
 //
 // # Expiry
 //

@@ -74,7 +74,7 @@ type Config[T any] struct {
 	// cookie. "" means the Format's choice, else "X-<Name>-Session" with
 	// Name's __Host- or __Secure- prefix removed. When a session came from
 	// the header, the re-sealed value is returned in the same response
-	// header.
+	// header, and no cookie is set (see Session.Save).
 	Header string
 	// DisableHeader makes the Manager read the cookie only.
 	DisableHeader bool

@@ -402,6 +402,20 @@ func (s *Session[T]) Clear() {
 	s.dirty = false
 }
 
+// Done tells the session that its response has gone out, so a change not
+// saved by now can no longer reach the client. If there is one, Done
+// reports it through Config.OnError and returns it, wrapping
+// ErrLateChange; otherwise it returns nil. Carriers that are not net/http
+// call it once their response is sent (after a streamed body, say);
+// Manager.Middleware does the same itself. The session stays usable.
+func (s *Session[T]) Done() error {
+	if !s.pending() {
+		return nil
+	}
+	s.m.report(s.ctx, ErrLateChange)
+	return fmt.Errorf("session %s: %w", s.m.name, ErrLateChange)
+}
+
 // pending reports whether Save would write anything.
 func (s *Session[T]) pending() bool {
 	s.mu.Lock()
@@ -412,9 +426,12 @@ func (s *Session[T]) pending() bool {
 // Save writes the session's changes into h, a response's header map: a
 // Set-Cookie (chunked when needed, stale chunks deleted) for a changed
 // session, deletions for a cleared one or for a value the request carried
-// and that was rejected, and nothing otherwise. When the session came from
-// the session header, the new value (empty when cleared) is also set on the
-// same response header. Call it before the response's header is written
+// and that was rejected, and nothing otherwise. A session that came from the
+// session header is answered in the same response header only (the new
+// value, or an empty one when cleared) and never with a Set-Cookie: its
+// client (an RPC or API client, a native app) keeps the session itself and
+// has no use for a cookie, and a cookie the request may also carry was not
+// the session this request used. Call it before the response's header is written
 // (s.Save(w.Header())); the Middleware does. A carrier that is not net/http
 // passes a fresh http.Header and copies h["Set-Cookie"] and the session
 // header to its response.
@@ -437,7 +454,7 @@ func (s *Session[T]) Save(h http.Header) error {
 		} else {
 			v, exp, maxAge, err = m.seal(&s.env, now)
 		}
-		if err == nil {
+		if err == nil && s.source != fromHeader {
 			err = m.spec.Write(h, s.cookies, v, exp, maxAge)
 		}
 		if err != nil {
@@ -448,11 +465,10 @@ func (s *Session[T]) Save(h http.Header) error {
 		if s.source == fromHeader {
 			h.Set(m.header, v)
 		}
+	case s.cleared && s.source == fromHeader:
+		h.Set(m.header, "")
 	case s.cleared || s.discard:
 		m.spec.Delete(h, s.cookies)
-		if s.cleared && s.source == fromHeader {
-			h.Set(m.header, "")
-		}
 	}
 	if s.legacy { // migrated, cleared after migrating, or refused: never read it again
 		m.legacy.Delete(h, s.cookies)

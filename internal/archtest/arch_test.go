@@ -1,6 +1,6 @@
 // Package archtest holds the import arrows of DESIGN.md in place:
 //
-//	internal ← sealed ← session ← session/<format>, session/revoke, httpx ← cmd/sealcookie
+//	internal ← sealed ← session ← session/<format>, session/revoke, session/sessiontest, httpx ← cmd/sealcookie
 //	cookie (net/http and the standard library only; knows no crypto) ← session, httpx
 //
 // the size of the session package's exported surface, and the library's
@@ -81,13 +81,14 @@ const (
 	pkgIronSess   = "session/ironsession"
 	pkgAuthJS     = "session/authjs"
 	pkgRevoke     = "session/revoke"
+	pkgSessTest   = "session/sessiontest"
 	pkgHTTPX      = "httpx"
 	pkgCmd        = "cmd/sealcookie"
 	pkgInternal   = "internal/token"
 	maxSessionAPI = 40 // exported identifiers of package session, methods included
 )
 
-var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgAuthJS, pkgRevoke, pkgHTTPX, pkgCmd, pkgInternal}
+var namedPackages = []string{pkgSealed, pkgIron, pkgCookie, pkgSession, pkgGorilla, pkgH3, pkgIronSess, pkgAuthJS, pkgRevoke, pkgSessTest, pkgHTTPX, pkgCmd, pkgInternal}
 
 // legacy sub-packages exist for migration and may use what the core must not.
 func isLegacy(p string) bool { return under(p, pkgGorilla) }
@@ -167,6 +168,12 @@ func TestImportArrows(t *testing.T) {
 				if dep == "encoding/gob" || strings.HasPrefix(dep, "github.com/gorilla/") {
 					deny("gob and gorilla belong to the opt-in migration sub-packages")
 				}
+			}
+			// The test helper for applications is plain code, like
+			// net/http/httptest: it works from any test without linking
+			// package testing into what imports it.
+			if r == pkgSessTest && dep == "testing" {
+				deny("sessiontest is a helper, not a test framework")
 			}
 			// sealed is bytes in, ASCII out: no HTTP.
 			if under(r, "sealed") && !isLegacy(r) && (dep == "net/http" || strings.HasPrefix(dep, "net/http/")) {

@@ -18,8 +18,15 @@
 // (demo.test, mapped to 127.0.0.1 by Chromium's --host-resolver-rules),
 // where only the exception (no Secure attribute) keeps the session.
 //
-// The test needs node on PATH, /usr/bin/chromium (apt-get install chromium)
-// and the pinned package in internal/browser/node_modules (npm ci --prefix
+// TestHTMX serves a page that loads htmx (2.0.11 and 4.0.1, pinned in
+// package.json) and runs htmx.mjs: a fragment behind httpx.Guard, clicked
+// while signed out, takes the browser to the login page as a full page and
+// back to the page it was on, where a guard answering with a plain 303 (the
+// control) gets the login page swapped into the fragment; hx-post to
+// httpx.NewLogout deletes the cookie and leaves for its redirect page.
+//
+// The tests need node on PATH, /usr/bin/chromium (apt-get install chromium)
+// and the pinned packages in internal/browser/node_modules (npm ci --prefix
 // internal/browser). Without them it skips with the reason, except in CI
 // (the CI environment variable set), where it fails instead.
 package browser
