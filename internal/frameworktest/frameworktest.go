@@ -38,6 +38,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/internal/testkit"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
@@ -54,12 +55,13 @@ type Data struct {
 const Password = "frameworktest password, at least 32 bytes long"
 
 // NewManager returns the Manager of the scenarios (the default name,
-// __Host-session, and the default lifetimes) whose OnError records into the
-// returned log.
+// __Host-session, and the default lifetimes; no cookie budget, so that the
+// chunked scenario can chunk) whose OnError records into the returned log.
 func NewManager() (*session.Manager[Data], *testkit.ErrLog, error) {
 	log := &testkit.ErrLog{}
 	m, err := session.New(session.Config[Data]{
 		Keys:    []sealed.Key{{ID: 1, Password: Password}},
+		Cookie:  cookie.Attributes{Budget: cookie.NoBudget},
 		OnError: log.Hook,
 	})
 	return m, log, err

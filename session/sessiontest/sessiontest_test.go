@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sealcookie/sealcookie/cookie"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 	"github.com/sealcookie/sealcookie/session/sessiontest"
@@ -28,6 +29,7 @@ func newManager(t *testing.T, name string) *session.Manager[Cart] {
 	m, err := session.New(session.Config[Cart]{
 		Name:    name,
 		Keys:    []sealed.Key{{ID: 1, Password: "sessiontest test password, 32 bytes or more"}},
+		Cookie:  cookie.Attributes{Budget: cookie.NoBudget}, // the chunked case chunks
 		OnError: func(_ context.Context, err error) { t.Errorf("OnError: %v", err) },
 	})
 	if err != nil {
