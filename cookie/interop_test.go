@@ -171,30 +171,6 @@ func TestH3Vectors(t *testing.T) {
 	}
 }
 
-// sharedDir finds the team's shared folder: $SEALCOOKIE_SHARED, else
-// ../shared next to the module root. It returns "" when there is none.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("SEALCOOKIE_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 16 { // bounded walk up to go.mod
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return ""
-}
-
 // TestH3ReadsOurChunks hands our chunked cookies to the real h3 2.0.8
 // (internal/node/verify.mjs, over the packages its lockfile pins) and checks
 // that it unseals them.
