@@ -102,13 +102,26 @@ func peerManager(f *formatSpec, o *options, pw iron.PasswordOption, name string,
 	return m, nil
 }
 
+// decodeBudget lets decode derive every key it needs. The process-wide
+// derivation budget of sealed/iron guards servers against forged cookies; a
+// command opens the values its own user hands it, and a run over many of
+// them (the tests replay every checker run in one process) would be refused
+// past a fifth of a core.
+var decodeBudget = func() *iron.Budget {
+	b, err := iron.NewBudget(iron.BudgetConfig{CPU: -1, Concurrency: -1})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 // h3Format returns the session/h3 format of h3 major version v as the
 // options give it: --max-age and --idle-timeout are h3's maxAge and
 // idleTimeout (unset unless given, as in h3; 0 is unset too), and
 // --config-json's legacySealFallback is h3 2.x's.
 func h3Format(v int) func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
 	return func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
-		c := h3.Config{Version: v, Name: name, Password: pw, MaxAge: -1, IdleTimeout: -1}
+		c := h3.Config{Version: v, Name: name, Password: pw, MaxAge: -1, IdleTimeout: -1, Budget: decodeBudget}
 		if o.maxAge.set && o.maxAge.d > 0 {
 			c.MaxAge = o.maxAge.d
 		}

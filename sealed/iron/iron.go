@@ -9,7 +9,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -127,6 +126,22 @@ type Config struct {
 	// keeps; 0 means DefaultCacheSize, a negative value disables the cache.
 	// At most MaxCacheSize.
 	CacheSize int
+
+	// Budget bounds the derivations Unseal runs for salts it has not seen
+	// before, which anyone can demand by sending a seal with a fresh random
+	// salt; past it, such seals are refused with ErrOverBudget. nil means
+	// the process-wide budget that every Keyring built without one shares
+	// (DefaultBudgetCPU, DefaultBudgetConcurrency, DefaultBudgetWait).
+	Budget *Budget
+
+	// IssuedSaltsOnly makes Unseal refuse, before deriving anything, every
+	// seal whose salts were not written by a Keyring holding the same
+	// password (this package tags its salts; see the package
+	// documentation). It is for fleets where only Go services seal: seals
+	// written by the JavaScript libraries, and by this package before it
+	// tagged salts, are refused as sealed.ErrNotAuthentic. It cannot be
+	// combined with FallbackIterations, whose seals come from h3 1.x.
+	IssuedSaltsOnly bool
 }
 
 // Info describes a seal that Unseal opened.
@@ -159,6 +174,11 @@ type Keyring struct {
 	ttlMs     int64
 	skewMs    int64
 	cache     *keyCache // nil when disabled
+	budget    *Budget
+	// tagKeys[i] tags the salts of password i: set for the sealing
+	// password, and for every password with IssuedSaltsOnly.
+	tagKeys    []*[KeySize]byte
+	issuedOnly bool
 
 	sealMu sync.Mutex // serialises the derivation of sealing keys
 	seal   atomic.Pointer[sealState]
@@ -277,10 +297,27 @@ func NewKeyring(c Config) (*Keyring, error) {
 		k.cache = newKeyCache(c.CacheSize)
 	}
 
+	k.budget = c.Budget
+	if k.budget == nil {
+		k.budget = defaultBudget()
+	}
+	k.issuedOnly = c.IssuedSaltsOnly
+	if k.issuedOnly && k.fallback != 0 {
+		return nil, fmt.Errorf("%w: IssuedSaltsOnly refuses the seals FallbackIterations exists to read; set one or the other", ErrConfig)
+	}
+
 	// Fail now, not on the first request, where PBKDF2-SHA1 is unavailable
 	// (a FIPS 140-only build).
 	if _, err := pbkdf2.Key(sha1.New, k.passwords[0].Secret, []byte("0000000000000000"), 1, KeySize); err != nil {
 		return nil, fmt.Errorf("%w: PBKDF2-SHA1 is unavailable: %v", ErrConfig, err)
+	}
+	k.tagKeys = make([]*[KeySize]byte, len(k.passwords))
+	for i := range k.passwords {
+		if i == k.sealPw || k.issuedOnly {
+			if k.tagKeys[i], err = k.deriveTagKey(i); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return k, nil
 }
@@ -467,11 +504,8 @@ func (p *sealPair) usable(now time.Time) bool {
 
 func (c *Keyring) newSealPair(now time.Time) (*sealPair, error) {
 	p := &sealPair{pw: c.sealPw, iters: c.iters, created: now}
-	var raw [SaltLen / 2]byte
-	rand.Read(raw[:])
-	hex.Encode(p.encSalt[:], raw[:])
-	rand.Read(raw[:])
-	hex.Encode(p.macSalt[:], raw[:])
+	newSalt(&p.encSalt, c.tagKeys[p.pw])
+	newSalt(&p.macSalt, c.tagKeys[p.pw])
 	var err error
 	if p.encKey, err = c.derive(p.pw, p.encSalt[:], p.iters); err != nil {
 		return nil, err
@@ -501,10 +535,12 @@ func (c *Keyring) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) 
 // Unseal checks and decrypts a seal and returns its plaintext. It checks,
 // in order: the length against MaxLen (before parsing), the shape of the
 // eight fields, the expiration against now minus the timestamp skew, the
-// password id, then the MAC (with Iterations, then FallbackIterations), and
-// only then derives the encryption key and decrypts, checking the PKCS#7
-// padding strictly. Errors match sealed.ErrTooLarge, sealed.ErrMalformed,
-// sealed.ErrExpired, sealed.ErrUnknownKey or sealed.ErrNotAuthentic.
+// password id, the salts' tags (with IssuedSaltsOnly), then the MAC (with
+// Iterations, then FallbackIterations; a salt not seen before draws on the
+// Budget first), and only then derives the encryption key and decrypts,
+// checking the PKCS#7 padding strictly. Errors match sealed.ErrTooLarge,
+// sealed.ErrMalformed, sealed.ErrExpired, sealed.ErrUnknownKey,
+// sealed.ErrNotAuthentic or ErrOverBudget (the seal was not checked).
 //
 // An iron-session value must lose its "~2" suffix first
 // ([SplitIronSessionValue]).
@@ -574,6 +610,9 @@ func (c *Keyring) lookup(id string) int {
 // seal's encryption key. It derives the encryption key only after the MAC
 // has verified, and caches keys only then.
 func (c *Keyring) authenticate(pw int, f *fields, s string) (int, cipher.Block, error) {
+	if c.issuedOnly && !(issuedSalt(c.tagKeys[pw], f.macSalt) && issuedSalt(c.tagKeys[pw], f.encSalt)) {
+		return 0, nil, fmt.Errorf("%w: iron: a salt this fleet did not issue", sealed.ErrNotAuthentic)
+	}
 	macBase := unsafe.Slice(unsafe.StringData(s), f.macEnd)
 	var got [macB64Len]byte
 	copy(got[:], f.mac)
@@ -611,8 +650,16 @@ attempts:
 			}
 		}
 		if cached == nil {
+			// A salt not seen before: the derivation anyone can demand,
+			// so it draws on the budget.
+			if !c.budget.take() {
+				return 0, nil, fmt.Errorf("%w: a seal with a salt not seen before needs a PBKDF2 derivation at %d iterations", ErrOverBudget, iters)
+			}
+			start := time.Now()
 			var err error
-			if macKey, err = c.derive(pw, []byte(f.macSalt), iters); err != nil {
+			macKey, err = c.derive(pw, []byte(f.macSalt), iters)
+			c.budget.done(time.Since(start))
+			if err != nil {
 				return 0, nil, fmt.Errorf("%w: %v", sealed.ErrNotAuthentic, err)
 			}
 		}
