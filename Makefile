@@ -84,6 +84,14 @@ LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2
 LOAD_CONNECTIONS ?= 32
 
+FLOOD_DURATION ?= 5s
+FLOOD_RATE     ?= 1000
+FLOOD_ROUNDS   ?= 3
+
+.PHONY: flood
+flood: ## forged h3 cookies against a budgeted server: a legitimate client's p50/p99 quiet vs flood, the server's CPU (bounded run, loopback)
+	$(GO) run ./internal/flood -duration=$(FLOOD_DURATION) -rate=$(FLOOD_RATE) -rounds=$(FLOOD_ROUNDS)
+
 .PHONY: load
 load: ## wrk against sealcookie serve: requests/second of GET / (a session) beside GET /healthz (installs wrk)
 	GO=$(GO) LOAD_DURATION=$(LOAD_DURATION) LOAD_THREADS=$(LOAD_THREADS) LOAD_CONNECTIONS=$(LOAD_CONNECTIONS) bash internal/load/load.sh
