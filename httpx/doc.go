@@ -48,7 +48,17 @@
 // value, and the underscore spellings CGI-style servers merge with them) and
 // sets the ones it derives from the session, so an upstream can trust them
 // as long as it is reachable only through the proxy. By default the session
-// cookie and header are not forwarded.
+// cookie and header are not forwarded; the client's other cookies are, byte
+// for byte. Its ModifyResponse adds "Vary: Cookie" to the upstream's
+// responses and makes those that depend on the identity private, since a
+// shared cache cannot vary on headers that clients never send.
+//
+// # Caching
+//
+// A response on which a session is written (a Set-Cookie, the session
+// header) is made private for shared caches by the session package itself
+// (session.Config.KeepCacheControl opts out); the session endpoint and the
+// deny answers are no-store.
 //
 // # Statelessness
 //

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/token"
 )
 
 // source says where a request's session came from.
@@ -43,6 +44,7 @@ type Session[T any] struct {
 	cleared bool // the request's session must be deleted
 	discard bool // the request carried a value that was rejected: delete it unless rewritten
 	legacy  bool // the request had a legacy session (migrated or refused): delete its cookie when saving
+	wrote   bool // a Save wrote Set-Cookie lines or the session header for this request
 }
 
 // reqState is the per-request cache that the Middleware installs. It is
@@ -396,6 +398,13 @@ func (s *Session[T]) Clear() {
 	s.dirty = false
 }
 
+// savedAny reports whether a Save wrote anything for this request.
+func (s *Session[T]) savedAny() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wrote
+}
+
 // pending reports whether Save would write anything.
 func (s *Session[T]) pending() bool {
 	s.mu.Lock()
@@ -410,12 +419,26 @@ func (s *Session[T]) pending() bool {
 // the session header, the new value (empty when cleared) is also set on the
 // same response header. Call it before the response's header is written
 // (s.Save(w.Header())); the Middleware does. A carrier that is not net/http
-// passes a fresh http.Header and copies h["Set-Cookie"] and the session
-// header to its response.
+// passes a fresh http.Header and copies h["Set-Cookie"], the session header
+// and Cache-Control to its response.
+//
+// Whenever it writes anything, Save also makes the response's
+// Cache-Control private (see Config.KeepCacheControl): a shared cache must
+// never hand one visitor's Set-Cookie, or the page it came with, to
+// another.
 func (s *Session[T]) Save(h http.Header) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.m
+	wrote := s.dirty || s.cleared || s.discard || s.legacy
+	defer func() {
+		if wrote {
+			s.wrote = true
+			if !m.keepCacheControl {
+				token.MakePrivate(h)
+			}
+		}
+	}()
 	switch {
 	case s.dirty:
 		now := m.now()
@@ -437,6 +460,7 @@ func (s *Session[T]) Save(h http.Header) error {
 		if err != nil {
 			err = fmt.Errorf("saving: %w", err)
 			m.report(s.ctx, err)
+			wrote = false
 			return fmt.Errorf("session %s: %w", m.name, err)
 		}
 		if s.source == fromHeader {
