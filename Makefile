@@ -4,6 +4,9 @@ GO          ?= go
 PKGS        ?= ./...
 FUZZTIME    ?= 30s
 FUZZCI_TIME ?= 8s
+# The packages whose errors describe JSON: tested again with json/v2 under
+# encoding/json (GOEXPERIMENT=jsonv2; the default from Go 1.27).
+JSONV2_PKGS ?= ./internal/jsonerr ./sealed ./session ./internal/attacktest
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
@@ -16,12 +19,13 @@ help: ## list the targets
 .PHONY: test
 test: vet fmt-check ## vet, gofmt check and go test -race ./... (what CI runs)
 	$(GO) test -race -count=1 $(PKGS)
+	GOEXPERIMENT=jsonv2 $(GO) test -race -count=1 $(JSONV2_PKGS)
 	$(GO) -C internal/benchreport test -race -count=1 ./...
 
 .PHONY: vet
 vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the bench report's own module
 	$(GO) vet $(PKGS)
-	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
+	GOEXPERIMENT=jsonv2 $(GO) vet ./session/... $(JSONV2_PKGS)
 	$(GO) -C internal/benchreport vet ./...
 
 .PHONY: fmt-check

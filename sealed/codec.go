@@ -151,7 +151,7 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 	if m, ok := dst.(*map[interface{}]interface{}); ok && m != nil {
 		var obj map[string]interface{}
 		if err := json.Unmarshal(pt, &obj); err != nil {
-			return decodeError(err)
+			return decodeError(err, reflect.TypeOf(obj))
 		}
 		if *m == nil {
 			*m = make(map[interface{}]interface{}, len(obj))
@@ -162,16 +162,17 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 		return nil
 	}
 	if err := json.Unmarshal(pt, dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, reflect.TypeOf(dst))
 	}
 	return nil
 }
 
-// decodeError describes why authentic JSON did not fit the destination,
-// without quoting it (a syntax error's message would show plaintext).
-func decodeError(err error) error {
+// decodeError describes why authentic JSON did not fit the destination, of
+// type into, from the Go type alone: a syntax error's message would show
+// plaintext, and json/v2's paths name the data's map keys.
+func decodeError(err error, into reflect.Type) error {
 	var ie *json.InvalidUnmarshalError
-	if field, goType, kind, ok := jsonerr.TypeMismatch(err); ok {
+	if field, goType, kind, ok := jsonerr.TypeMismatch(err, into); ok {
 		if field != "" {
 			return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrUnsupported, field, kind)
 		}

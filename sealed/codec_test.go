@@ -484,3 +484,22 @@ func TestCodecDecodeErrorQuotesNoData(t *testing.T) {
 		t.Fatalf("Decode error %v: want an error that does not quote the data", err)
 	}
 }
+
+// TestCodecDecodeErrorsNameNoData decodes authentic JSON whose map holds a
+// value of the wrong type: the error says where from the Go type alone,
+// never the map key, under encoding/json and under json/v2's engine.
+func TestCodecDecodeErrorsNameNoData(t *testing.T) {
+	const secret = "sk_live_51Hx9TOKEN"
+	c := newTestCodec(t, codecRing(t, sealed.Key{ID: 1, Password: codecPW1}), sealed.CodecConfig{Clock: fixedClock(codecT0)})
+	v, err := c.Encode("wallet", map[string]interface{}{"tokens": map[string]interface{}{secret: "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst struct {
+		Tokens map[string]int `json:"tokens"`
+	}
+	err = c.Decode("wallet", v, &dst)
+	if !errors.Is(err, sealed.ErrUnsupported) || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), `"tokens[…]"`) {
+		t.Errorf("Decode: %v; want ErrUnsupported at tokens[…], without the key", err)
+	}
+}

@@ -316,7 +316,7 @@ func (s *Session[T]) Update(f func(data *T)) error {
 	if err == nil && len(pt) > 0 && s.m.format.SealedLen(len(pt)) > s.m.maxLen {
 		err = s.m.tooLarge(len(pt))
 	} else if err != nil {
-		err = fmt.Errorf("session: encoding the envelope: %w", err)
+		err = s.m.encodeError(err)
 	}
 	if err != nil {
 		s.rollback()
