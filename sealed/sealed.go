@@ -15,6 +15,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/sealcookie/sealcookie/internal/redact"
 )
 
 // Sizes of the native format v1. A sealed value is the unpadded base64url
@@ -83,6 +85,15 @@ func (k Key) String() string { return fmt.Sprintf("sealed.Key{ID: %d, Password: 
 
 // GoString returns the key's id with the password redacted, for %#v.
 func (k Key) GoString() string { return k.String() }
+
+// Format prints String's redacted form under every verb (%x and %d
+// included), so no verb reaches the password.
+func (k Key) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
+
+// Format prints the keyring's key ids, never its keys, under every verb.
+func (k Keyring) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, fmt.Sprintf("sealed.Keyring{Current: %d, IDs: %v, keys: [redacted]}", k.current, k.ids))
+}
 
 // Keyring seals with one current key and opens with the current key or any
 // older one. Keys are derived once, in NewKeyring; sealing and opening do no

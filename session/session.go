@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/redact"
 	"github.com/sealcookie/sealcookie/internal/token"
 )
 
@@ -239,6 +240,14 @@ func (s *Session[T]) reset(now time.Time) {
 	}
 	s.isNew = true
 	s.good, s.encoded = nil, false
+}
+
+// Format prints which session this is and whether it is new, never its
+// data or the request's cookies (a bearer credential), under every verb.
+func (s *Session[T]) Format(f fmt.State, verb rune) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	redact.Format(f, verb, fmt.Sprintf("session.Session{Name: %q, IsNew: %v, data and cookies: [redacted]}", s.m.name, s.isNew))
 }
 
 // ID returns the session id (a UUIDv4 unless Config.GenerateID says

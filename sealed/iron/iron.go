@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/sealcookie/sealcookie/internal/redact"
 	"github.com/sealcookie/sealcookie/sealed"
 )
 
@@ -89,6 +91,9 @@ func (p Password) String() string {
 
 // GoString returns the password's id with the secret redacted, for %#v.
 func (p Password) GoString() string { return p.String() }
+
+// Format prints String's redacted form under every verb.
+func (p Password) Format(f fmt.State, verb rune) { redact.Format(f, verb, p.String()) }
 
 // Config configures a Keyring. The zero value of every field but Passwords is
 // a usable default; NewKeyring validates the whole and copies what it keeps, so
@@ -164,17 +169,23 @@ type Info struct {
 // Keyring seals and unseals Fe26.2 values with one Config. It is safe for
 // concurrent use.
 type Keyring struct {
-	passwords []Password
-	byID      map[string]int // named passwords
-	unnamed   int            // index of the unnamed password, or -1
-	dflt      int            // index of the password named "default", or -1
-	sealPw    int            // index of the sealing password, or -1 (ReadOnly)
-	iters     int
-	fallback  int
-	ttlMs     int64
-	skewMs    int64
-	cache     *keyCache // nil when disabled
-	budget    *Budget
+	passwords []Password // IDs only: the secrets are in secrets
+	// secrets[i] is the secret of passwords[i]. It sits behind a pointer so
+	// that fmt, which ignores the Format method of a value it reaches
+	// through an unexported field (and so prints it field by field, one
+	// level deep under a verb it cannot apply, such as %s), shows an
+	// address instead.
+	secrets  *[]string
+	byID     map[string]int // named passwords
+	unnamed  int            // index of the unnamed password, or -1
+	dflt     int            // index of the password named "default", or -1
+	sealPw   int            // index of the sealing password, or -1 (ReadOnly)
+	iters    int
+	fallback int
+	ttlMs    int64
+	skewMs   int64
+	cache    *keyCache // nil when disabled
+	budget   *Budget
 	// tagKeys[i] tags the salts of password i: set for the sealing
 	// password, and for every password with IssuedSaltsOnly.
 	tagKeys    []*[KeySize]byte
@@ -218,10 +229,13 @@ func NewKeyring(c Config) (*Keyring, error) {
 		sealPw:    -1,
 	}
 	copy(k.passwords, c.Passwords)
+	secrets := make([]string, len(k.passwords))
+	k.secrets = &secrets
 	for i, p := range k.passwords {
 		if err := checkSecret(p); err != nil {
 			return nil, err
 		}
+		secrets[i], k.passwords[i].Secret = p.Secret, ""
 		switch {
 		case p.ID == "":
 			if k.unnamed >= 0 {
@@ -308,7 +322,7 @@ func NewKeyring(c Config) (*Keyring, error) {
 
 	// Fail now, not on the first request, where PBKDF2-SHA1 is unavailable
 	// (a FIPS 140-only build).
-	if _, err := pbkdf2.Key(sha1.New, k.passwords[0].Secret, []byte("0000000000000000"), 1, KeySize); err != nil {
+	if _, err := pbkdf2.Key(sha1.New, secrets[0], []byte("0000000000000000"), 1, KeySize); err != nil {
 		return nil, fmt.Errorf("%w: PBKDF2-SHA1 is unavailable: %v", ErrConfig, err)
 	}
 	k.tagKeys = make([]*[KeySize]byte, len(k.passwords))
@@ -361,6 +375,21 @@ func truncate(s string) string {
 		return s[:32] + "…"
 	}
 	return s
+}
+
+// Format prints the Keyring's password ids and settings, never a secret or
+// a derived key, under every verb.
+func (c *Keyring) Format(f fmt.State, verb rune) {
+	ids := make([]string, len(c.passwords))
+	for i, p := range c.passwords {
+		ids[i] = strconv.Quote(truncate(p.ID))
+	}
+	sealID := "none (ReadOnly)"
+	if c.sealPw >= 0 {
+		sealID = strconv.Quote(truncate(c.passwords[c.sealPw].ID))
+	}
+	redact.Format(f, verb, fmt.Sprintf("iron.Keyring{Passwords: [%s], SealID: %s, Iterations: %d, secrets: [redacted]}",
+		strings.Join(ids, " "), sealID, c.iters))
 }
 
 // CanSeal reports whether Seal can work: false for a ReadOnly Keyring.
@@ -524,7 +553,7 @@ func (c *Keyring) newSealPair(now time.Time) (*sealPair, error) {
 func (c *Keyring) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) {
 	c.derivations.Add(1)
 	var k [KeySize]byte
-	dk, err := pbkdf2.Key(sha1.New, c.passwords[pw].Secret, salt, iters, KeySize)
+	dk, err := pbkdf2.Key(sha1.New, (*c.secrets)[pw], salt, iters, KeySize)
 	if err != nil {
 		return k, fmt.Errorf("iron: PBKDF2: %v", err)
 	}

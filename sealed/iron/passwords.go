@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sealcookie/sealcookie/internal/redact"
 	"github.com/sealcookie/sealcookie/sealed"
 )
 
@@ -43,6 +44,9 @@ func (o PasswordOption) String() string {
 
 // GoString is String, for %#v.
 func (o PasswordOption) GoString() string { return o.String() }
+
+// Format prints String's redacted form under every verb.
+func (o PasswordOption) Format(f fmt.State, verb rune) { redact.Format(f, verb, o.String()) }
 
 // ParsePasswordOption reads a password option from text such as the
 // contents of a password file or environment variable, the way the team's

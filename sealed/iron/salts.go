@@ -27,7 +27,7 @@ const saltRandLen = SaltLen / 4
 
 // deriveTagKey derives the key that tags the salts of password pw.
 func (c *Keyring) deriveTagKey(pw int) (*[KeySize]byte, error) {
-	dk, err := pbkdf2.Key(sha1.New, c.passwords[pw].Secret, []byte(saltTagLabel), c.iters, KeySize)
+	dk, err := pbkdf2.Key(sha1.New, (*c.secrets)[pw], []byte(saltTagLabel), c.iters, KeySize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: PBKDF2-SHA1 is unavailable: %v", ErrConfig, err)
 	}
