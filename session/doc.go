@@ -27,7 +27,8 @@
 //	update           Session.Update(func(*T)); Merge for map-typed data
 //	touch            Session.Touch: refresh lastSeenAt only
 //	destroy / clear  Session.Clear: deletes the cookie and its chunks
-//	regenerate       Session.Regenerate: new id, for login
+//	regenerate       Session.Regenerate: new id, same data, at a change of privilege
+//	login            Session.Clear, then Session.Update: a clean start with a new id
 //	commit / save    Manager.Middleware commits automatically (autoCommit); Session.Save(w.Header()) by hand
 //	encode / decode  Manager.Encode / Manager.Decode, for a sealed value outside any cookie
 //

@@ -375,9 +375,16 @@ func (s *Session[T]) Touch() {
 }
 
 // Regenerate gives the session a new id and createdAt, keeping its data, and
-// marks it for saving. Call it at login and at every change of privilege, so
-// an id seen before the change names nothing after it. With a DataOnly
-// format, which has no id, it only marks the session for saving.
+// marks it for saving. Call it at every change of privilege, so an id seen
+// before the change names nothing after it. With a DataOnly format, which
+// has no id, it only marks the session for saving.
+//
+// Regenerate keeps whatever the session held before, which at login is
+// whatever the visitor, or an attacker who planted the session in the
+// victim's browser, put there. For the clean start a login wants, call
+// Clear, then Update with the signed-in user's data: the session gets a new
+// id and createdAt and holds only what that Update wrote, and Save writes it
+// in place of the old cookie (and its chunks).
 func (s *Session[T]) Regenerate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -397,8 +404,9 @@ func (s *Session[T]) Regenerate() {
 
 // Clear ends the session: Save deletes its cookie (and every chunk), and the
 // Session becomes a fresh, empty one with a new id, which is saved only if
-// it is changed again. Remember that a copy of the old value stays valid
-// until it expires unless Config.Validate revokes it.
+// it is changed again: Clear then Update is a clean start (see Regenerate).
+// Remember that a copy of the old value stays valid until it expires unless
+// Config.Validate revokes it.
 func (s *Session[T]) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
