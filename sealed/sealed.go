@@ -2,6 +2,7 @@ package sealed
 
 import (
 	"crypto/cipher"
+	"crypto/fips140"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -62,6 +63,9 @@ var (
 	// ErrShortPassword is returned by NewKeyring for a password shorter
 	// than MinPasswordLen bytes.
 	ErrShortPassword = errors.New("sealed: password too short")
+	// ErrFIPSOnly is returned by NewKeyring in a program that enforces FIPS
+	// 140-3 (GODEBUG=fips140=only).
+	ErrFIPSOnly = errors.New("sealed: the native format seals with XChaCha20-Poly1305, which is not a FIPS 140-3 approved algorithm, so it cannot run under GODEBUG=fips140=only")
 )
 
 var b64 = base64.RawURLEncoding.Strict()
@@ -118,8 +122,12 @@ type Info struct {
 // NewKeyring derives one XChaCha20-Poly1305 key per password with HKDF-SHA256
 // and returns a keyring that seals with current and opens with current or any
 // of old. It refuses passwords shorter than MinPasswordLen bytes and duplicate
-// key ids.
+// key ids, and fails with ErrFIPSOnly under GODEBUG=fips140=only:
+// XChaCha20-Poly1305 is not a FIPS 140-3 approved algorithm.
 func NewKeyring(current Key, old ...Key) (*Keyring, error) {
+	if fips140.Enforced() {
+		return nil, ErrFIPSOnly
+	}
 	k := &Keyring{current: current.ID}
 	for _, key := range append([]Key{current}, old...) {
 		if len(key.Password) < MinPasswordLen {

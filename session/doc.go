@@ -97,6 +97,12 @@
 // use Config.Validate for the checks only your application can make (a
 // per-user epoch bumped at logout or password change, say).
 //
+// # FIPS 140-3
+//
+// The native format's XChaCha20-Poly1305 is not a FIPS 140-3 approved
+// algorithm: in a program run with GODEBUG=fips140=only, New fails for it
+// with an error wrapping sealed.ErrFIPSOnly, saying so.
+//
 // # Concurrency
 //
 // A Manager is immutable and safe for concurrent use; a Session is safe for

@@ -185,8 +185,9 @@ type ctxKey struct{ name string }
 
 // New validates c, derives its keys and returns a Manager.
 //
-// The native format seals with XChaCha20-Poly1305, which FIPS 140-3 does not
-// approve: under GODEBUG=fips140=only, New fails.
+// Under GODEBUG=fips140=only, New fails for the native format (an error
+// wrapping sealed.ErrFIPSOnly): it seals with XChaCha20-Poly1305, which is
+// not a FIPS 140-3 approved algorithm.
 func New[T any](c Config[T]) (*Manager[T], error) {
 	f := c.Format
 	switch {
