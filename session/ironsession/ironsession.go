@@ -22,7 +22,12 @@
 //   - A value without the "~2" suffix is read as iron-session 8 reads a seal
 //     of its older versions: the data is the seal's "persistent" member
 //     (usually absent, hence empty data). The suffix is outside the MAC, as
-//     in iron-session.
+//     in iron-session 8.0.4, and is parsed exactly as it parses it (see
+//     iron.SplitIronSessionValue): a client can strip or change the suffix
+//     of its own genuine value and get that member as its session, and
+//     nothing else (the seal, its password and expiration, and the rest of
+//     the data stay authenticated). Never keep a member named "persistent"
+//     in the data that a client can set.
 //
 // For sessions only Go reads, the native format is shorter, faster and binds
 // each value to its cookie.
