@@ -223,9 +223,9 @@ func (rd *Reader[T]) Format(f fmt.State, verb rune) {
 func (rd *Reader[T]) Name() string { return rd.name }
 
 // Read returns the converted data of the gorilla cookie among a request's
-// Cookie header lines, with its
-// authenticated timestamp (when gorilla last wrote it) as CreatedAt, so the
-// migrated session's MaxAge counts from there. It returns session.ErrNoLegacy
+// Cookie header lines, with its authenticated timestamp (when gorilla last
+// wrote it) as CreatedAt, so the migrated session's MaxAge counts from there
+// (see "Lifetime of a migrated session"). It returns session.ErrNoLegacy
 // when the request has no such cookie, and the reason (see Decode) when the
 // cookie is not valid; the Manager reports it and deletes the cookie.
 func (rd *Reader[T]) Read(cookies []string) (session.LegacySession[T], error) {
