@@ -14,9 +14,11 @@
 //	guard, _ := httpx.NewGuard(m, httpx.GuardConfig[User]{Authenticated: func(u User) bool { return u.ID != "" }})
 //	mux := http.NewServeMux()
 //	mux.Handle("GET /account", guard.Handler(account))     // m.Get(r) inside
+//	mux.Handle("POST /auth/login", login)                    // Session.Clear, then Update; RedirectTarget
 //	mux.Handle("POST /auth/logout", logout)                  // httpx.NewLogout
 //	mux.Handle("/api/auth/session", endpoint)                // httpx.NewEndpoint
-//	http.ListenAndServeTLS(addr, cert, key, m.Middleware(mux))
+//	// CrossOriginProtection refuses cross-site form posts, login CSRF included.
+//	http.ListenAndServeTLS(addr, cert, key, http.NewCrossOriginProtection().Handler(m.Middleware(mux)))
 //
 // # The seeds, mapped
 //
@@ -41,6 +43,14 @@
 // or several times. The session endpoint's update and the logout handler
 // accept a POST only from the same origin (net/http's CrossOriginProtection:
 // Sec-Fetch-Site, else Origin against Host); see [ErrCrossOrigin].
+//
+// The login handler is the application's, and it needs the same check: a
+// login that accepts a cross-site form post lets another site sign the
+// victim in as the attacker (login CSRF), who then sees what the victim
+// does in that session. Wrap it, or the whole handler, in
+// http.NewCrossOriginProtection().Handler, as the README's quick start and
+// the demo do, and start the session afresh there (Session.Clear, then
+// Session.Update), so nothing planted before the login survives it.
 //
 // # Identity for upstreams
 //

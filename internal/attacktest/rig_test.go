@@ -264,8 +264,9 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 			pr.SetURL(upURL)
 			proxy.Rewrite(pr)
 		},
-		Transport: rg.up.Client().Transport,
-		ErrorLog:  log.New(rg.srvLog, "proxy: ", 0),
+		ModifyResponse: proxy.ModifyResponse,
+		Transport:      rg.up.Client().Transport,
+		ErrorLog:       log.New(rg.srvLog, "proxy: ", 0),
 	}
 
 	writeView := func(w http.ResponseWriter, s *session.Session[Account]) {
@@ -285,7 +286,10 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+	// The login refuses cross-site posts (login CSRF), as the README's quick
+	// start does: the session endpoint and logout check the origin
+	// themselves.
+	mux.Handle("POST /auth/login", http.NewCrossOriginProtection().Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user := r.URL.Query().Get("user")
 		if user == "" {
 			http.Error(w, "no user", http.StatusBadRequest)
@@ -300,7 +304,7 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 			return
 		}
 		http.Redirect(w, r, httpx.RedirectTarget(r, ""), http.StatusSeeOther)
-	})
+	})))
 	mux.Handle("/auth/logout", logout)
 	mux.Handle("/api/auth/session", endpoint)
 	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) { writeView(w, m.Get(r)) })
