@@ -196,6 +196,10 @@ func newRig(t *testing.T, o rigOptions) *rig {
 			e.Cookies = append(e.Cookies, ck.Name)
 		}
 		w.Header().Set("Content-Type", "application/json")
+		// An upstream that trusts its identity headers, and says so to
+		// caches: a shared cache in front of the proxy cannot vary on them.
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		w.Header().Set("Vary", "X-User-Id")
 		_ = json.NewEncoder(w).Encode(e)
 	}))
 	rg.up.Config.ErrorLog = log.New(rg.upLog, "", 0)
@@ -316,6 +320,12 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 		update(w, m.Get(r), func(a *Account) { a.Note = note })
 	})
 	mux.HandleFunc("GET /cart", func(w http.ResponseWriter, r *http.Request) { writeView(w, cart.Get(r)) })
+	// A landing page the application marks public (a CDN may keep it), that
+	// also counts the visitor's visits in the cart session.
+	mux.HandleFunc("GET /landing", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=600, s-maxage=3600")
+		update(w, cart.Get(r), func(a *Account) { a.Count++ })
+	})
 	mux.HandleFunc("POST /cart", func(w http.ResponseWriter, r *http.Request) {
 		update(w, cart.Get(r), func(a *Account) { a.Count++ })
 	})
@@ -328,7 +338,7 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 	protected := guard.Handler(mux)
 	public := func(p string) bool {
 		switch p {
-		case "/whoami", "/count", "/profile", "/cart", "/api/auth/session":
+		case "/whoami", "/count", "/profile", "/cart", "/landing", "/api/auth/session":
 			return true
 		}
 		return strings.HasPrefix(p, "/auth/") || strings.HasPrefix(p, "/app/")
