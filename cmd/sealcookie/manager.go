@@ -151,7 +151,7 @@ func h3Format(v int) func(o *options, pw iron.PasswordOption, name string) (sess
 // give it: --ttl is iron-session's ttl (14 days unless given; 0 never
 // expires).
 func ironSessionFormat(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
-	c := ironsession.Config{CookieName: name, Password: pw}
+	c := ironsession.Config{CookieName: name, Password: pw, Budget: decodeBudget}
 	switch {
 	case !o.ttl.set:
 	case o.ttl.d == 0:

@@ -122,7 +122,7 @@ func TestIronTamperEveryByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	isf, err := ironsession.New(ironsession.Config{CookieName: "app", Password: iron.PasswordOption{Plain: ironPassword}})
+	isf, err := ironsession.New(ironsession.Config{CookieName: "app", Password: iron.PasswordOption{Plain: ironPassword}, Budget: unlimitedBudget(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestForgedH3Flood(t *testing.T) {
 // session is the data's "persistent" member: here, none, so a signed-out
 // session, never another user's and never an error page.
 func TestIronSessionSuffix(t *testing.T) {
-	f, err := ironsession.New(ironsession.Config{CookieName: "app", Password: iron.PasswordOption{Plain: ironPassword}})
+	f, err := ironsession.New(ironsession.Config{CookieName: "app", Password: iron.PasswordOption{Plain: ironPassword}, Budget: unlimitedBudget(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,14 @@ type Config struct {
 	// expires); otherwise a whole number of seconds over 60, at most 400
 	// days.
 	TTL time.Duration
+
+	// Budget bounds the PBKDF2 derivations that cookies with salts not seen
+	// before cost (one iteration each here, microseconds; see iron.Budget).
+	// Past it, such a cookie is treated as absent and session.Config.OnError
+	// hears iron.ErrOverBudget. nil means the process-wide budget shared by
+	// every format built without one, which forged h3 2.x cookies can also
+	// spend: give this format its own to keep them apart.
+	Budget *iron.Budget
 }
 
 // maxAgeForever is iron-session's cookie Max-Age for ttl: 0.
@@ -90,6 +98,7 @@ func New(c Config) (session.Format, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)
 	}
+	cfg.Budget = c.Budget
 	ring, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)

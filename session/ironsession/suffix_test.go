@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/sealed/iron"
 	"github.com/sealcookie/sealcookie/session"
 	"github.com/sealcookie/sealcookie/session/ironsession"
 )
@@ -102,6 +103,30 @@ func TestVersionSuffixGainsNothingElse(t *testing.T) {
 		}
 		if errs := log.Take(); len(errs) != 1 || !errors.Is(errs[0], sealed.ErrExpired) {
 			t.Errorf("expired value: OnError heard %v", errs)
+		}
+	}
+}
+
+// TestBudget checks that the format draws on the Budget it is given: the
+// keys of a value it has not seen are derived on that budget, and a value
+// seen before costs nothing.
+func TestBudget(t *testing.T) {
+	b, err := iron.NewBudget(iron.BudgetConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := newFixture(t, newFormat(t, ironsession.Config{}), nil)
+	c := onlyCookie(t, writer.do(t, newReq(), func(s *session.Session[User]) { update(t, s, func(u *User) { u.Name = "ada" }) }), "app")
+	reader := newFixture(t, newFormat(t, ironsession.Config{Budget: b}), nil)
+	for i, want := range []uint64{1, 0} {
+		before := b.Stats().Derivations
+		reader.do(t, newReq(c), func(s *session.Session[User]) {
+			if s.Data().Name != "ada" {
+				t.Errorf("read %d: %+v", i+1, s.Data())
+			}
+		})
+		if got := b.Stats().Derivations - before; got != want {
+			t.Errorf("read %d: %d derivations on the given budget, want %d", i+1, got, want)
 		}
 	}
 }
