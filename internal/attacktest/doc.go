@@ -53,6 +53,9 @@
 //	                                               and the server keeps no state to revoke it
 //	logout replay with a Validate epoch check      fresh session; session.ErrRevoked; cookie deleted
 //	cross-site login post (login CSRF)             403 from CrossOriginProtection; no session written
+//	a real shared cache (Apache httpd's mod_cache)  two cookie-less visitors of a page marked public get two
+//	in front of a public page that starts sessions sessions; with KeepCacheControl the cache hands the first
+//	                                               visitor's Set-Cookie to the second (the attack reproduced)
 //	every answer that writes a session             Cache-Control private (a handler's public dropped),
 //	                                               Vary: Cookie; two cookie-less visitors get two sessions;
 //	                                               through the proxy, a signed-in page is private
