@@ -106,7 +106,7 @@ func peerManager(f *formatSpec, o *options, pw iron.PasswordOption, name string,
 // derivation budget of sealed/iron guards servers against forged cookies; a
 // command opens the values its own user hands it, and a run over many of
 // them (the tests replay every checker run in one process) would be refused
-// past a fifth of a core.
+// past a tenth of a core.
 var decodeBudget = func() *iron.Budget {
 	b, err := iron.NewBudget(iron.BudgetConfig{CPU: -1, Concurrency: -1})
 	if err != nil {

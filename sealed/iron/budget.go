@@ -12,10 +12,14 @@ import (
 // Keyring without a Config.Budget shares.
 const (
 	// DefaultBudgetCPU is the derivation time per second a Budget allows by
-	// default: a fifth of one core, about 55 derivations a second at h3 2.x's
-	// 8192 iterations (about 3.5 ms each on a current x86 core), or hundreds
-	// of thousands at one iteration.
-	DefaultBudgetCPU = 200 * time.Millisecond
+	// default: a tenth of one core, about 30 derivations a second at h3 2.x's
+	// 8192 iterations (2.5 to 3.5 ms each on a current x86 core), or tens of
+	// thousands at one iteration. On a two-core machine that also ran the
+	// load generator, a fifth of a core let a flood of forged cookies raise
+	// a legitimate client's p99 latency to between 1.9 and 3.7 times its
+	// quiet value (make flood); raise it where JavaScript peers re-seal more
+	// sessions a second than this allows.
+	DefaultBudgetCPU = 100 * time.Millisecond
 	// DefaultBudgetConcurrency is how many derivations run at once by
 	// default: one, so they never occupy more than one core.
 	DefaultBudgetConcurrency = 1
@@ -36,7 +40,7 @@ type BudgetConfig struct {
 	// CPU is the time derivations may take per second of wall-clock time,
 	// on average over a second; a quiet second's unused time does not carry
 	// over. Each derivation is charged the time it took. 0 means
-	// DefaultBudgetCPU (200 ms, a fifth of a core); negative means no limit.
+	// DefaultBudgetCPU (100 ms, a tenth of a core); negative means no limit.
 	CPU time.Duration
 
 	// Concurrency is how many derivations may run at once. 0 means

@@ -165,7 +165,7 @@ func TestBudgetShared(t *testing.T) {
 	if a.budget != defaultBudget() || c.budget != a.budget {
 		t.Error("Keyrings without a Budget do not share the process-wide one")
 	}
-	if got := defaultBudget().String(); got != "iron.Budget{CPU: 200ms per second, Concurrency: 1, Wait: 50ms}" {
+	if got := defaultBudget().String(); got != "iron.Budget{CPU: 100ms per second, Concurrency: 1, Wait: 50ms}" {
 		t.Errorf("the process-wide budget is %s", got)
 	}
 

@@ -121,7 +121,7 @@
 //
 //   - A [Budget] caps the derivations Unseal runs for salts it has not seen
 //     before: their CPU time per second ([BudgetConfig.CPU], by default a
-//     fifth of a core) and how many run at once (one by default). Past it,
+//     tenth of a core) and how many run at once (one by default). Past it,
 //     such a seal is refused with [ErrOverBudget] before anything is
 //     derived, and the session package treats it as absent: a fresh
 //     session, with OnError hearing ErrOverBudget. Seals whose keys are

@@ -44,7 +44,7 @@
 // Two settings bound it:
 //
 //   - Config.Budget caps the CPU spent on salts not seen before (by default
-//     a process-wide fifth of a core, one derivation at a time). Past it, a
+//     a process-wide tenth of a core, one derivation at a time). Past it, a
 //     cookie that would need a derivation is treated as absent: the request
 //     gets a fresh session and session.Config.OnError hears
 //     iron.ErrOverBudget. Clients whose cookie was seen before are
