@@ -61,7 +61,7 @@
 //	                                               through the proxy, a signed-in page is private
 //	every single-byte change of an h3 2.x or       fresh session; a sealed sentinel; the cookie left alone
 //	iron-session cookie                            for the JavaScript peer (no Set-Cookie)
-//	forged h3 cookies (fresh random salts)         with a budget one derivation spends: one derivation, then
+//	forged h3 cookies (fresh random salts)         with a one-millisecond budget: a derivation or a few, then
 //	between a legitimate client's requests         absent (iron.ErrOverBudget) without deriving; with
 //	                                               IssuedSaltsOnly: not authentic, no derivation; the client
 //	                                               keeps its session throughout
