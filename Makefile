@@ -4,6 +4,9 @@ GO          ?= go
 PKGS        ?= ./...
 FUZZTIME    ?= 30s
 FUZZCI_TIME ?= 8s
+# The packages whose errors describe JSON: tested again with json/v2 under
+# encoding/json (GOEXPERIMENT=jsonv2; the default from Go 1.27).
+JSONV2_PKGS ?= ./internal/jsonerr ./sealed ./session ./internal/attacktest
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.1.4
 
@@ -27,11 +30,12 @@ test: vet fmt-check ## vet, gofmt check and go test -race ./... and the modules 
 	$(GO) run ./internal/testreport -go=$(GO) -- \
 		'test -race -count=1 $(PKGS)' \
 		$(foreach m,$(SUBMODULES),'-C $(m) test -race -count=1 ./...')
+	GOEXPERIMENT=jsonv2 $(GO) test -race -count=1 $(JSONV2_PKGS)
 
 .PHONY: vet
 vet: ## go vet ./..., session/jsonv2 as built with GOEXPERIMENT=jsonv2 on Go 1.26, and the modules of their own
 	$(GO) vet $(PKGS)
-	GOEXPERIMENT=jsonv2 $(GO) vet ./session/...
+	GOEXPERIMENT=jsonv2 $(GO) vet ./session/... $(JSONV2_PKGS)
 	@set -e; for m in $(SUBMODULES); do echo "$(GO) -C $$m vet ./..."; $(GO) -C $$m vet ./...; done
 
 .PHONY: mod-download
@@ -128,6 +132,14 @@ edge-load: ## req/s and p99 through Debian's nginx on loopback: a route gated by
 LOAD_DURATION    ?= 10s
 LOAD_THREADS     ?= 2
 LOAD_CONNECTIONS ?= 32
+
+FLOOD_DURATION ?= 5s
+FLOOD_RATE     ?= 1000
+FLOOD_ROUNDS   ?= 3
+
+.PHONY: flood
+flood: ## forged h3 cookies against a budgeted server: a legitimate client's p50/p99 quiet vs flood, the server's CPU (bounded run, loopback)
+	$(GO) run ./internal/flood -duration=$(FLOOD_DURATION) -rate=$(FLOOD_RATE) -rounds=$(FLOOD_ROUNDS)
 
 .PHONY: load
 load: ## wrk against sealcookie serve: requests/second of GET / (a session) beside GET /healthz (installs wrk)

@@ -14,9 +14,11 @@
 //	guard, _ := httpx.NewGuard(m, httpx.GuardConfig[User]{Authenticated: func(u User) bool { return u.ID != "" }})
 //	mux := http.NewServeMux()
 //	mux.Handle("GET /account", guard.Handler(account))     // m.Get(r) inside
+//	mux.Handle("POST /auth/login", login)                    // Session.Clear, then Update; RedirectTarget
 //	mux.Handle("POST /auth/logout", logout)                  // httpx.NewLogout
 //	mux.Handle("/api/auth/session", endpoint)                // httpx.NewEndpoint
-//	http.ListenAndServeTLS(addr, cert, key, m.Middleware(mux))
+//	// CrossOriginProtection refuses cross-site form posts, login CSRF included.
+//	http.ListenAndServeTLS(addr, cert, key, http.NewCrossOriginProtection().Handler(m.Middleware(mux)))
 //
 // # The seeds, mapped
 //
@@ -43,6 +45,14 @@
 // accept a POST only from the same origin (net/http's CrossOriginProtection:
 // Sec-Fetch-Site, else Origin against Host); see [ErrCrossOrigin].
 //
+// The login handler is the application's, and it needs the same check: a
+// login that accepts a cross-site form post lets another site sign the
+// victim in as the attacker (login CSRF), who then sees what the victim
+// does in that session. Wrap it, or the whole handler, in
+// http.NewCrossOriginProtection().Handler, as the README's quick start and
+// the demo do, and start the session afresh there (Session.Clear, then
+// Session.Update), so nothing planted before the login survives it.
+//
 // # htmx
 //
 // Every redirect the package makes (the guard's, the logout handler's, the
@@ -58,7 +68,17 @@
 // value, and the underscore spellings CGI-style servers merge with them) and
 // sets the ones it derives from the session, so an upstream can trust them
 // as long as it is reachable only through the proxy. By default the session
-// cookie and header are not forwarded.
+// cookie and header are not forwarded; the client's other cookies are, byte
+// for byte. Its ModifyResponse adds "Vary: Cookie" to the upstream's
+// responses and makes those that depend on the identity private, since a
+// shared cache cannot vary on headers that clients never send.
+//
+// # Caching
+//
+// A response on which a session is written (a Set-Cookie, the session
+// header) is made private for shared caches by the session package itself
+// (session.Config.KeepCacheControl opts out); the session endpoint and the
+// deny answers are no-store.
 //
 // # Forward auth
 //

@@ -30,7 +30,9 @@ type GuardConfig[T any] struct {
 
 	// LoginPath is where browsers are redirected, a same-origin path that
 	// [SafeRedirect] accepts; it may carry a query. "" means
-	// [DefaultLoginPath]. The login route itself must not be guarded.
+	// [DefaultLoginPath]. The login route itself must not be guarded, and
+	// its POST must refuse cross-site requests (http.CrossOriginProtection;
+	// see "Same-origin rules" in the package documentation).
 	LoginPath string
 
 	// Param is the login URL's query parameter that carries the page to

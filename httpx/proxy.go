@@ -71,8 +71,10 @@ type ProxyConfig[T any] struct {
 
 // Proxy carries a session's identity to an upstream behind
 // httputil.ReverseProxy, the edge-proxy pattern: its [Proxy.Rewrite] goes in
-// (or is called from) ReverseProxy.Rewrite, and [Proxy.Handler] wraps the
-// ReverseProxy to deny unauthenticated requests when configured to.
+// (or is called from) ReverseProxy.Rewrite, its [Proxy.ModifyResponse] in
+// ReverseProxy.ModifyResponse (responses that depend on the identity are
+// kept out of shared caches), and [Proxy.Handler] wraps the ReverseProxy to
+// deny unauthenticated requests when configured to.
 //
 // The proxy reads the session without ever writing it (no Set-Cookie, no
 // refresh: the upstream owns the session's writes), even behind [session.Manager.Middleware].
@@ -208,6 +210,63 @@ func (p *Proxy[T]) Rewrite(pr *httputil.ProxyRequest) {
 	}
 }
 
+// ModifyResponse is the caching part of an httputil.ReverseProxy
+// ModifyResponse hook; set it there (or call it from yours). The identity
+// headers an upstream reads are ones clients never send, so no shared cache
+// in front of the proxy can tell users apart by them, whatever Vary the
+// upstream names. ModifyResponse therefore adds "Vary: Cookie" (and the
+// session header's name) to every response, since the identity came from
+// them, and makes every response to a request that carried an identity (an
+// identity header set by [Proxy.Rewrite], or the session itself with
+// ForwardSession) private: "public" and "s-maxage" are dropped and
+// "private" added, unless "private" or "no-store" is already there. It
+// never fails.
+func (p *Proxy[T]) ModifyResponse(resp *http.Response) error {
+	h := resp.Header
+	if h == nil {
+		h = http.Header{}
+		resp.Header = h
+	}
+	token.AddVary(h, "Cookie")
+	if hdr := p.m.HeaderName(); hdr != "" {
+		token.AddVary(h, hdr)
+	}
+	if p.carriedIdentity(resp.Request) {
+		token.MakePrivate(h)
+	}
+	return nil
+}
+
+// carriedIdentity reports whether out, an outbound request after Rewrite,
+// told the upstream who the user is: an identity header is set (Rewrite
+// deleted every one the client sent, so any left is the session's), or the
+// session is forwarded. Without the request it assumes so.
+func (p *Proxy[T]) carriedIdentity(out *http.Request) bool {
+	if out == nil {
+		return true
+	}
+	for _, id := range p.headers {
+		if len(out.Header.Values(id.name)) > 0 {
+			return true
+		}
+	}
+	if !p.forward {
+		return false
+	}
+	if h := p.m.HeaderName(); h != "" && out.Header.Get(h) != "" {
+		return true
+	}
+	for _, line := range out.Header["Cookie"] {
+		for pair := range strings.SplitSeq(line, ";") {
+			n, _, _ := strings.Cut(pair, "=")
+			if isSessionCookie(strings.Trim(n, " \t"), p.m.Name()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // peek reads r's session without caching it, so that no middleware commits
 // it: the proxy never writes the session.
 func (p *Proxy[T]) peek(r *http.Request) *session.Session[T] {
@@ -218,29 +277,44 @@ func (p *Proxy[T]) peek(r *http.Request) *session.Session[T] {
 	return p.m.Load(r.Context(), r.Header["Cookie"], header)
 }
 
-// stripCookies removes the session cookie and its chunks (name.1, name.2, …,
-// and Auth.js's name.0) from r's Cookie header, keeping the other cookies.
-// The header is rebuilt with net/http only when it holds a session cookie;
-// cookies that net/http cannot parse are dropped then.
+// stripCookies removes the session cookie and its chunks (name.1, name.2, …, and Auth.js's name.0)
+// from r's Cookie header lines and passes every other cookie through byte
+// for byte: a JSON-valued cookie, a quoted one or one net/http would not
+// parse reaches the upstream exactly as the client sent it. Only the
+// separators around a removed cookie change; a line left empty is dropped.
 func (p *Proxy[T]) stripCookies(r *http.Request) {
-	name := p.m.Name()
-	cookies := r.Cookies()
-	found := false
-	for _, c := range cookies {
-		if isSessionCookie(c.Name, name) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	lines := r.Header["Cookie"]
+	if len(lines) == 0 {
 		return
 	}
-	r.Header.Del("Cookie")
-	for _, c := range cookies {
-		if !isSessionCookie(c.Name, name) {
-			r.AddCookie(c)
+	name := p.m.Name()
+	var out []string
+	changed := false
+	for _, line := range lines {
+		var keep []string
+		for pair := range strings.SplitSeq(line, ";") {
+			c := strings.Trim(pair, " \t")
+			n, _, _ := strings.Cut(c, "=")
+			if isSessionCookie(strings.Trim(n, " \t"), name) {
+				changed = true
+				continue
+			}
+			if c != "" {
+				keep = append(keep, c)
+			}
+		}
+		if len(keep) > 0 {
+			out = append(out, strings.Join(keep, "; "))
 		}
 	}
+	if !changed {
+		return // untouched, separators included
+	}
+	if len(out) == 0 {
+		r.Header.Del("Cookie")
+		return
+	}
+	r.Header["Cookie"] = out
 }
 
 // isSessionCookie reports whether c is the session cookie name or one of its

@@ -72,6 +72,10 @@ func newProxyRigWith(t *testing.T, c httpx.ProxyConfig[User], handler bool) *pro
 			s.Cookies = append(s.Cookies, ck.Name)
 		}
 		w.Header().Set("Content-Type", "application/json")
+		// What an upstream that trusts its identity headers might say: a
+		// shared cache in front of the proxy cannot vary on X-User-Id.
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		w.Header().Set("Vary", "X-User-Id")
 		json.NewEncoder(w).Encode(s)
 	}), false)
 	upURL, _ := url.Parse(upstream.URL)
@@ -92,7 +96,8 @@ func newProxyRigWith(t *testing.T, c httpx.ProxyConfig[User], handler bool) *pro
 			pr.SetURL(upURL)
 			p.Rewrite(pr)
 		},
-		Transport: upstream.Client().Transport,
+		ModifyResponse: p.ModifyResponse,
+		Transport:      upstream.Client().Transport,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
@@ -375,5 +380,86 @@ func TestProxiesKeepTheirOwnSessions(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), r)
 	if id := gotOuter.Get("X-User-Id"); id != "alice-on-outer" {
 		t.Fatalf("the outer Proxy set X-User-Id %q, want alice-on-outer", id)
+	}
+}
+
+// Responses through the proxy vary on Cookie, and those that carry a
+// signed-in user's page are private, whatever the upstream said: a shared
+// cache cannot vary on X-User-Id, which clients never send.
+func TestProxyCacheHeaders(t *testing.T) {
+	for _, forward := range []bool{false, true} {
+		rig := newProxyRig(t, httpx.ProxyConfig[User]{ForwardSession: forward})
+		resp, _ := rig.through(t, nil)
+		wantVary := []string{"X-User-Id", "Cookie", rig.m.HeaderName()}
+		if diff := cmp.Diff(wantVary, resp.Header.Values("Vary")); diff != "" {
+			t.Errorf("forward=%v, signed out: Vary (-want +got):\n%s", forward, diff)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "public, max-age=60" {
+			t.Errorf("forward=%v, signed out: Cache-Control %q; a page without identity may stay public", forward, got)
+		}
+		rig.login(t, url.Values{"id": {"u1"}})
+		resp, up := rig.through(t, nil)
+		if len(up.identityHeaders()) == 0 {
+			t.Fatalf("forward=%v: the upstream saw no identity", forward)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "private, max-age=60" {
+			t.Errorf("forward=%v, signed in: Cache-Control %q, want private, max-age=60", forward, got)
+		}
+		if diff := cmp.Diff(wantVary, resp.Header.Values("Vary")); diff != "" {
+			t.Errorf("forward=%v, signed in: Vary (-want +got):\n%s", forward, diff)
+		}
+	}
+	// With no identity header configured, forwarding the session is the
+	// identity.
+	rig := newProxyRig(t, httpx.ProxyConfig[User]{ForwardSession: true, Headers: map[string]httpx.IdentityFunc[User]{}})
+	rig.login(t, url.Values{"id": {"u1"}})
+	if resp, _ := rig.through(t, nil); resp.Header.Get("Cache-Control") != "private, max-age=60" {
+		t.Errorf("a forwarded session: Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+}
+
+// The client's other cookies reach the upstream byte for byte, whatever
+// net/http thinks of them; only the session's cookies are removed.
+func TestProxyPassesOtherCookiesVerbatim(t *testing.T) {
+	rig := newProxyRig(t, httpx.ProxyConfig[User]{})
+	rig.login(t, url.Values{"id": {"u1"}, "blob": {strings.Repeat("z", 5000)}}) // chunked: name, name.1, name.2
+	u, _ := url.Parse(rig.front.srv.URL)
+	var session []string
+	for _, ck := range rig.front.jar.Cookies(u) {
+		session = append(session, ck.Name+"="+ck.Value)
+	}
+	if len(session) != 3 {
+		t.Fatalf("want a chunked session of 3 cookies, have %d", len(session))
+	}
+	others := []string{`prefs={"theme":"dark","langs":["en","fr"]}`, `quoted="a b"`, `theme=dark`, `eq=a=b`, `flag`, `sp=has space`}
+	line := strings.Join([]string{others[0], session[0], others[1], session[1], others[2], others[3], session[2], others[4], others[5]}, "; ")
+	req, _ := http.NewRequest("GET", rig.front.srv.URL+"/app/page", nil)
+	req.Header["Cookie"] = []string{line, "late=1; " + session[0]}
+	resp, err := rig.front.c.Transport.RoundTrip(req) // no jar: the header as written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var up seen
+	if err := json.NewDecoder(resp.Body).Decode(&up); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{strings.Join(others, "; "), "late=1"}
+	if diff := cmp.Diff(want, up.Headers["Cookie"]); diff != "" {
+		t.Errorf("Cookie at the upstream (-want +got):\n%s", diff)
+	}
+	// Nothing to strip: the header is left exactly as sent.
+	req, _ = http.NewRequest("GET", rig.front.srv.URL+"/app/page", nil)
+	req.Header["Cookie"] = []string{"a=1;b=2 ;  c=3"}
+	resp2, err := rig.front.c.Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	if err := json.NewDecoder(resp2.Body).Decode(&up); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a=1;b=2 ;  c=3"}, up.Headers["Cookie"]); diff != "" {
+		t.Errorf("an untouched Cookie header (-want +got):\n%s", diff)
 	}
 }

@@ -140,7 +140,9 @@ func unhex(c byte) byte {
 
 // RedirectTarget returns where a login (or logout) handler should send the
 // user back to: the request's query parameter param ("" means
-// [DefaultRedirectParam]) when [SafeRedirect] accepts it, else "/".
+// [DefaultRedirectParam]) when [SafeRedirect] accepts it, else "/". It keeps
+// the redirect on the origin; the login itself must also refuse cross-site
+// posts (see "Same-origin rules").
 func RedirectTarget(r *http.Request, param string) string {
 	if param == "" {
 		param = DefaultRedirectParam

@@ -53,8 +53,11 @@ type CodecConfig struct {
 // securecookie.EncodeMulti and DecodeMulti) without this package importing
 // gorilla: Go interfaces are structural.
 //
-// A value is encoded as JSON and sealed by the Keyring with the cookie name as
-// the purpose, so a value written for one cookie is rejected under another.
+// A value is encoded as JSON and sealed by the Keyring with the purpose
+// "sealed.Codec:" followed by the cookie name, so a value written for one
+// cookie is rejected under another, and no Codec value opens as a value of
+// package session (whose purpose is the cookie name alone: a cookie name
+// cannot contain ":"), even under the same name and keys.
 // gorilla/sessions hands Encode its session.Values, a
 // map[interface{}]interface{} that encoding/json cannot encode: Codec turns
 // such maps (also nested ones, and those inside []interface{}) into
@@ -126,8 +129,14 @@ func (c *Codec) Encode(name string, value interface{}) (string, error) {
 		return "", fmt.Errorf("%w: the encoded value would be %d characters, limit %d", ErrTooLarge, n, c.maxLength)
 	}
 	now := c.now()
-	return c.ring.SealString(pt, name, now.Add(c.maxAge))
+	return c.ring.SealString(pt, codecPurpose(name), now.Add(c.maxAge))
 }
+
+// codecPurposePrefix separates the Codec's purposes from the session
+// package's, which are cookie names: ":" is not allowed in one.
+const codecPurposePrefix = "sealed.Codec:"
+
+func codecPurpose(name string) string { return codecPurposePrefix + name }
 
 // Decode opens a value sealed for the cookie name and decodes its JSON into
 // dst, a pointer: a *map[interface{}]interface{} (gorilla/sessions'
@@ -144,14 +153,14 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 	if len(value) > c.maxLength {
 		return fmt.Errorf("%w: %d characters, limit %d", ErrTooLarge, len(value), c.maxLength)
 	}
-	pt, _, err := c.ring.OpenString(value, name, c.now())
+	pt, _, err := c.ring.OpenString(value, codecPurpose(name), c.now())
 	if err != nil {
 		return err
 	}
 	if m, ok := dst.(*map[interface{}]interface{}); ok && m != nil {
 		var obj map[string]interface{}
 		if err := json.Unmarshal(pt, &obj); err != nil {
-			return decodeError(err)
+			return decodeError(err, reflect.TypeOf(obj))
 		}
 		if *m == nil {
 			*m = make(map[interface{}]interface{}, len(obj))
@@ -162,16 +171,17 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 		return nil
 	}
 	if err := json.Unmarshal(pt, dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, reflect.TypeOf(dst))
 	}
 	return nil
 }
 
-// decodeError describes why authentic JSON did not fit the destination,
-// without quoting it (a syntax error's message would show plaintext).
-func decodeError(err error) error {
+// decodeError describes why authentic JSON did not fit the destination, of
+// type into, from the Go type alone: a syntax error's message would show
+// plaintext, and json/v2's paths name the data's map keys.
+func decodeError(err error, into reflect.Type) error {
 	var ie *json.InvalidUnmarshalError
-	if field, goType, kind, ok := jsonerr.TypeMismatch(err); ok {
+	if field, goType, kind, ok := jsonerr.TypeMismatch(err, into); ok {
 		if field != "" {
 			return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrUnsupported, field, kind)
 		}

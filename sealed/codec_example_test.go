@@ -38,9 +38,13 @@ func ExampleCodec() {
 	if err := s.Save(req, rec); err != nil {
 		panic(err)
 	}
+	// The cookie is a native sealed value, for the Codec's own purpose:
+	// never a value of package session, whose purpose is the name alone.
 	c := rec.Result().Cookies()[0]
-	_, _, err = ring.OpenString(c.Value, "app", time.Now())
+	_, _, err = ring.OpenString(c.Value, "sealed.Codec:app", time.Now())
 	fmt.Println("native value opens:", err == nil)
+	_, _, err = ring.OpenString(c.Value, "app", time.Now())
+	fmt.Println("opens as a session named app:", err == nil)
 
 	// Next request: the store decodes the cookie through the codec.
 	next := httptest.NewRequest("GET", "https://example.com/", nil)
@@ -50,6 +54,7 @@ func ExampleCodec() {
 	fmt.Printf("%T\n", s.Values["visits"])
 	// Output:
 	// native value opens: true
+	// opens as a session named app: false
 	// ada 3 false <nil>
 	// float64
 }

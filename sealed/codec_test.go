@@ -97,12 +97,15 @@ func TestCodecCookieStore(t *testing.T) {
 	}
 	value := cookies[0].Value
 
-	// The cookie is our native format, sealed for the cookie name.
-	if _, _, err := ring.OpenString(value, "app", time.Now()); err != nil {
-		t.Errorf("the cookie does not open as a native value for purpose %q: %v", "app", err)
+	// The cookie is our native format, sealed for the Codec's purpose of
+	// the cookie name: never for the name alone, a session's purpose.
+	if _, _, err := ring.OpenString(value, "sealed.Codec:app", time.Now()); err != nil {
+		t.Errorf("the cookie does not open as a native value for purpose %q: %v", "sealed.Codec:app", err)
 	}
-	if _, _, err := ring.OpenString(value, "other", time.Now()); !errors.Is(err, sealed.ErrNotAuthentic) {
-		t.Errorf("opened under another cookie name: got %v, want ErrNotAuthentic", err)
+	for _, purpose := range []string{"app", "sealed.Codec:other"} {
+		if _, _, err := ring.OpenString(value, purpose, time.Now()); !errors.Is(err, sealed.ErrNotAuthentic) {
+			t.Errorf("opened for purpose %q: got %v, want ErrNotAuthentic", purpose, err)
+		}
 	}
 
 	next := httptest.NewRequest("GET", "https://example.com/", nil)
@@ -262,7 +265,7 @@ func TestCodecDecodeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A native value sealed for the cookie whose plaintext is not JSON.
-	notJSON, err := codecRing(t, k1).SealString([]byte("secret not json"), "app", codecT0.Add(time.Hour))
+	notJSON, err := codecRing(t, k1).SealString([]byte("secret not json"), "sealed.Codec:app", codecT0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -482,5 +485,49 @@ func TestCodecDecodeErrorQuotesNoData(t *testing.T) {
 	err = c.Decode("sess", v, &dst)
 	if err == nil || strings.Contains(err.Error(), "123456789") {
 		t.Fatalf("Decode error %v: want an error that does not quote the data", err)
+	}
+}
+
+// TestCodecDecodeErrorsNameNoData decodes authentic JSON whose map holds a
+// value of the wrong type: the error says where from the Go type alone,
+// never the map key, under encoding/json and under json/v2's engine.
+func TestCodecDecodeErrorsNameNoData(t *testing.T) {
+	const secret = "sk_live_51Hx9TOKEN"
+	c := newTestCodec(t, codecRing(t, sealed.Key{ID: 1, Password: codecPW1}), sealed.CodecConfig{Clock: fixedClock(codecT0)})
+	v, err := c.Encode("wallet", map[string]interface{}{"tokens": map[string]interface{}{secret: "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst struct {
+		Tokens map[string]int `json:"tokens"`
+	}
+	err = c.Decode("wallet", v, &dst)
+	if !errors.Is(err, sealed.ErrUnsupported) || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), `"tokens[…]"`) {
+		t.Errorf("Decode: %v; want ErrUnsupported at tokens[…], without the key", err)
+	}
+}
+
+// TestCodecPurposeIsNotASession checks that Codec values and session values
+// share no purpose: a Codec value shaped like a session envelope, under the
+// session's cookie name and keys, does not open as a session, and a
+// session's value does not decode through a Codec.
+func TestCodecPurposeIsNotASession(t *testing.T) {
+	ring := codecRing(t, sealed.Key{ID: 1, Password: codecPW1})
+	codec := newTestCodec(t, ring, sealed.CodecConfig{})
+	envelope := map[string]interface{}{"id": "planted", "createdAt": float64(time.Now().UnixMilli()), "data": map[string]interface{}{"user": "admin"}}
+	v, err := codec.Encode("__Host-session", envelope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ring.OpenString(v, "__Host-session", time.Now()); !errors.Is(err, sealed.ErrNotAuthentic) {
+		t.Errorf("a Codec value opened under a session's purpose: %v", err)
+	}
+	sessionValue, err := ring.SealString([]byte(`{"id":"x","createdAt":1,"data":{}}`), "__Host-session", time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst map[string]interface{}
+	if err := codec.Decode("__Host-session", sessionValue, &dst); !errors.Is(err, sealed.ErrNotAuthentic) {
+		t.Errorf("a session value decoded through a Codec: %v", err)
 	}
 }

@@ -32,6 +32,9 @@
 // Errors never contain key material or plaintext. [Key] redacts its password
 // when printed.
 //
+// XChaCha20-Poly1305 is not a FIPS 140-3 approved algorithm: in a program
+// run with GODEBUG=fips140=only, [NewKeyring] fails with [ErrFIPSOnly].
+//
 // # Keys and rotation
 //
 // A [Keyring] holds one current key, which seals, and any number of older

@@ -2,6 +2,7 @@ package sealed
 
 import (
 	"crypto/cipher"
+	"crypto/fips140"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -15,6 +16,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/sealcookie/sealcookie/internal/redact"
 )
 
 // Sizes of the native format v1. A sealed value is the unpadded base64url
@@ -60,6 +63,9 @@ var (
 	// ErrShortPassword is returned by NewKeyring for a password shorter
 	// than MinPasswordLen bytes.
 	ErrShortPassword = errors.New("sealed: password too short")
+	// ErrFIPSOnly is returned by NewKeyring in a program that enforces FIPS
+	// 140-3 (GODEBUG=fips140=only).
+	ErrFIPSOnly = errors.New("sealed: the native format seals with XChaCha20-Poly1305, which is not a FIPS 140-3 approved algorithm, so it cannot run under GODEBUG=fips140=only")
 )
 
 var b64 = base64.RawURLEncoding.Strict()
@@ -84,6 +90,15 @@ func (k Key) String() string { return fmt.Sprintf("sealed.Key{ID: %d, Password: 
 // GoString returns the key's id with the password redacted, for %#v.
 func (k Key) GoString() string { return k.String() }
 
+// Format prints String's redacted form under every verb (%x and %d
+// included), so no verb reaches the password.
+func (k Key) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
+
+// Format prints the keyring's key ids, never its keys, under every verb.
+func (k Keyring) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, fmt.Sprintf("sealed.Keyring{Current: %d, IDs: %v, keys: [redacted]}", k.current, k.ids))
+}
+
 // Keyring seals with one current key and opens with the current key or any
 // older one. Keys are derived once, in NewKeyring; sealing and opening do no
 // key derivation. A Keyring is immutable and safe for concurrent use.
@@ -107,8 +122,12 @@ type Info struct {
 // NewKeyring derives one XChaCha20-Poly1305 key per password with HKDF-SHA256
 // and returns a keyring that seals with current and opens with current or any
 // of old. It refuses passwords shorter than MinPasswordLen bytes and duplicate
-// key ids.
+// key ids, and fails with ErrFIPSOnly under GODEBUG=fips140=only:
+// XChaCha20-Poly1305 is not a FIPS 140-3 approved algorithm.
 func NewKeyring(current Key, old ...Key) (*Keyring, error) {
+	if fips140.Enforced() {
+		return nil, ErrFIPSOnly
+	}
 	k := &Keyring{current: current.ID}
 	for _, key := range append([]Key{current}, old...) {
 		if len(key.Password) < MinPasswordLen {

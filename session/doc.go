@@ -27,7 +27,8 @@
 //	update           Session.Update(func(*T)); Merge for map-typed data
 //	touch            Session.Touch: refresh lastSeenAt only
 //	destroy / clear  Session.Clear: deletes the cookie and its chunks
-//	regenerate       Session.Regenerate: new id, for login
+//	regenerate       Session.Regenerate: new id, same data, at a change of privilege
+//	login            Session.Clear, then Session.Update: a clean start with a new id
 //	commit / save    Manager.Middleware commits automatically (autoCommit); Session.Save(w.Header()) by hand
 //	encode / decode  Manager.Encode / Manager.Decode, for a sealed value outside any cookie
 //
@@ -107,6 +108,12 @@
 // Config.Validate, with an embedded store for one server and a Redis one
 // (session/revoke/redis) for a fleet; Config.Validate also takes the checks
 // only your application can make.
+//
+// # FIPS 140-3
+//
+// The native format's XChaCha20-Poly1305 is not a FIPS 140-3 approved
+// algorithm: in a program run with GODEBUG=fips140=only, New fails for it
+// with an error wrapping sealed.ErrFIPSOnly, saying so.
 //
 // # Concurrency
 //

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -182,7 +183,7 @@ func (m *Manager[T]) open(ctx context.Context, value string, now time.Time, e *E
 	}
 	*e = Envelope[T]{}
 	if err := m.decode(pt, e); err != nil {
-		return nil, false, decodeError(err)
+		return nil, false, m.decodeError(err)
 	}
 	if err := m.admit(ctx, e, now); err != nil {
 		return nil, false, err
@@ -196,12 +197,28 @@ func (m *Manager[T]) open(ctx context.Context, value string, now time.Time, e *E
 
 // decodeError describes a failure to decode an authentic plaintext. The
 // value was authentic, so this is a type or codec mismatch across a fleet:
-// say where, never what (no plaintext in errors).
-func decodeError(err error) error {
-	if field, _, kind, ok := jsonerr.TypeMismatch(err); ok {
-		return fmt.Errorf("%w: field %q cannot hold a JSON %s", ErrInvalid, field, kind)
+// say where, from the Go type alone, never what (no plaintext in errors,
+// not even the map keys that json/v2 puts in its paths).
+func (m *Manager[T]) decodeError(err error) error {
+	if field, goType, kind, ok := jsonerr.TypeMismatch(err, m.encodedType()); ok {
+		return fmt.Errorf("%w: field %q (a %s) cannot hold a JSON %s", ErrInvalid, field, goType, kind)
 	}
 	return fmt.Errorf("%w: the sealed data does not decode into the session type", ErrInvalid)
+}
+
+// encodeError describes a failure to encode the session from its Go types,
+// never its data.
+func (m *Manager[T]) encodeError(err error) error {
+	return fmt.Errorf("session: encoding the envelope: %s", jsonerr.EncodeProblem(err, m.encodedType()))
+}
+
+// encodedType is the type encode and decode work on: the envelope, or the
+// data alone.
+func (m *Manager[T]) encodedType() reflect.Type {
+	if m.rules.DataOnly {
+		return reflect.TypeFor[T]()
+	}
+	return reflect.TypeFor[Envelope[T]]()
 }
 
 // seal encodes and seals e at now, returning the value and its cookie's
@@ -209,7 +226,7 @@ func decodeError(err error) error {
 func (m *Manager[T]) seal(e *Envelope[T], now time.Time) (string, time.Time, int, error) {
 	pt, err := m.encode(e)
 	if err != nil {
-		return "", time.Time{}, 0, fmt.Errorf("session: encoding the envelope: %w", err)
+		return "", time.Time{}, 0, m.encodeError(err)
 	}
 	if n := m.format.SealedLen(len(pt)); n > m.maxLen {
 		return "", time.Time{}, 0, m.tooLarge(len(pt))

@@ -79,6 +79,18 @@ type Config[T any] struct {
 	// DisableHeader makes the Manager read the cookie only.
 	DisableHeader bool
 
+	// KeepCacheControl leaves a response's Cache-Control as the handler set
+	// it when the session is written. By default every response that
+	// carries a Set-Cookie of the session (deletions included) or the
+	// session header is made private: "public" and "s-maxage" are dropped
+	// and "private" added, unless "private" or "no-store" is already there.
+	// Otherwise a shared cache (a CDN, a corporate proxy) could store one
+	// visitor's Set-Cookie and hand the same session to everyone who asks
+	// for the page. Set it only when every cache in front of the application
+	// is known to strip Set-Cookie from what it stores, and the page itself
+	// does not depend on the session.
+	KeepCacheControl bool
+
 	// Cookie holds the cookie attributes. The zero value is Path=/; Secure;
 	// HttpOnly; SameSite=Lax, host-only; see package cookie.
 	Cookie cookie.Attributes
@@ -168,6 +180,8 @@ type Manager[T any] struct {
 	validate     func(context.Context, *Envelope[T]) error
 	legacy       LegacyReader[T]
 	key          *ctxKey
+
+	keepCacheControl bool
 }
 
 // ctxKey is the type of a Manager's context key; each Manager allocates its own.
@@ -175,8 +189,9 @@ type ctxKey struct{ name string }
 
 // New validates c, derives its keys and returns a Manager.
 //
-// The native format seals with XChaCha20-Poly1305, which FIPS 140-3 does not
-// approve: under GODEBUG=fips140=only, New fails.
+// Under GODEBUG=fips140=only, New fails for the native format (an error
+// wrapping sealed.ErrFIPSOnly): it seals with XChaCha20-Poly1305, which is
+// not a FIPS 140-3 approved algorithm.
 func New[T any](c Config[T]) (*Manager[T], error) {
 	f := c.Format
 	switch {
@@ -201,6 +216,8 @@ func New[T any](c Config[T]) (*Manager[T], error) {
 		onError:  c.OnError,
 		validate: c.Validate,
 		legacy:   c.Legacy,
+
+		keepCacheControl: c.KeepCacheControl,
 	}
 	if err := m.setTimes(&c); err != nil {
 		return nil, err

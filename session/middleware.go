@@ -25,7 +25,9 @@ var ErrLateChange = errors.New("session: changed after the response started; the
 // that never asks pays for no decoding and writes nothing. When the session
 // was asked for, the middleware saves it (see [Session.Save]) and adds
 // "Vary: Cookie" (and the session header's name, when the Manager reads one)
-// at the first of:
+// at the first of the events below; a response on which the session was
+// written, here or by an earlier Session.Save, is made private for caches
+// (Cache-Control, see Config.KeepCacheControl):
 //
 //   - a WriteHeader with a final status (200 and above, or 101);
 //     informational 1xx responses such as 103 Early Hints pass through
@@ -109,6 +111,11 @@ func (w *writer[T]) commit() {
 	// Save reports its own failures through Config.OnError; the response
 	// goes on without the cookie.
 	_ = s.Save(h)
+	// A handler that saved earlier may have set Cache-Control: public
+	// since: the response still carries its session.
+	if s.savedAny() && !w.st.m.keepCacheControl {
+		token.MakePrivate(h)
+	}
 }
 
 // finish runs after the handler returned normally: it commits a response

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/redact"
+	"github.com/sealcookie/sealcookie/internal/token"
 )
 
 // source says where a request's session came from.
@@ -43,6 +45,7 @@ type Session[T any] struct {
 	cleared bool // the request's session must be deleted
 	discard bool // the request carried a value that was rejected: delete it unless rewritten
 	legacy  bool // the request had a legacy session (migrated or refused): delete its cookie when saving
+	wrote   bool // a Save wrote Set-Cookie lines or the session header for this request
 }
 
 // reqState is the per-request cache that the Middleware installs. It is
@@ -245,6 +248,14 @@ func (s *Session[T]) reset(now time.Time) {
 	s.good, s.encoded = nil, false
 }
 
+// Format prints which session this is and whether it is new, never its
+// data or the request's cookies (a bearer credential), under every verb.
+func (s *Session[T]) Format(f fmt.State, verb rune) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	redact.Format(f, verb, fmt.Sprintf("session.Session{Name: %q, IsNew: %v, data and cookies: [redacted]}", s.m.name, s.isNew))
+}
+
 // ID returns the session id (a UUIDv4 unless Config.GenerateID says
 // otherwise); "" with a DataOnly format (iron-session), whose sessions have
 // none.
@@ -320,7 +331,7 @@ func (s *Session[T]) Update(f func(data *T)) error {
 	if err == nil && len(pt) > 0 && s.m.format.SealedLen(len(pt)) > s.m.maxLen {
 		err = s.m.tooLarge(len(pt))
 	} else if err != nil {
-		err = fmt.Errorf("session: encoding the envelope: %w", err)
+		err = s.m.encodeError(err)
 	}
 	if err != nil {
 		s.rollback()
@@ -370,9 +381,16 @@ func (s *Session[T]) Touch() {
 }
 
 // Regenerate gives the session a new id and createdAt, keeping its data, and
-// marks it for saving. Call it at login and at every change of privilege, so
-// an id seen before the change names nothing after it. With a DataOnly
-// format, which has no id, it only marks the session for saving.
+// marks it for saving. Call it at every change of privilege, so an id seen
+// before the change names nothing after it. With a DataOnly format, which
+// has no id, it only marks the session for saving.
+//
+// Regenerate keeps whatever the session held before, which at login is
+// whatever the visitor, or an attacker who planted the session in the
+// victim's browser, put there. For the clean start a login wants, call
+// Clear, then Update with the signed-in user's data: the session gets a new
+// id and createdAt and holds only what that Update wrote, and Save writes it
+// in place of the old cookie (and its chunks).
 func (s *Session[T]) Regenerate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -392,8 +410,9 @@ func (s *Session[T]) Regenerate() {
 
 // Clear ends the session: Save deletes its cookie (and every chunk), and the
 // Session becomes a fresh, empty one with a new id, which is saved only if
-// it is changed again. Remember that a copy of the old value stays valid
-// until it expires unless Config.Validate revokes it.
+// it is changed again: Clear then Update is a clean start (see Regenerate).
+// Remember that a copy of the old value stays valid until it expires unless
+// Config.Validate revokes it.
 func (s *Session[T]) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -416,6 +435,13 @@ func (s *Session[T]) Done() error {
 	return fmt.Errorf("session %s: %w", s.m.name, ErrLateChange)
 }
 
+// savedAny reports whether a Save wrote anything for this request.
+func (s *Session[T]) savedAny() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wrote
+}
+
 // pending reports whether Save would write anything.
 func (s *Session[T]) pending() bool {
 	s.mu.Lock()
@@ -433,12 +459,26 @@ func (s *Session[T]) pending() bool {
 // has no use for a cookie, and a cookie the request may also carry was not
 // the session this request used. Call it before the response's header is written
 // (s.Save(w.Header())); the Middleware does. A carrier that is not net/http
-// passes a fresh http.Header and copies h["Set-Cookie"] and the session
-// header to its response.
+// passes a fresh http.Header and copies h["Set-Cookie"], the session header
+// and Cache-Control to its response.
+//
+// Whenever it writes anything, Save also makes the response's
+// Cache-Control private (see Config.KeepCacheControl): a shared cache must
+// never hand one visitor's Set-Cookie, or the page it came with, to
+// another.
 func (s *Session[T]) Save(h http.Header) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.m
+	wrote := s.dirty || s.cleared || s.discard || s.legacy
+	defer func() {
+		if wrote {
+			s.wrote = true
+			if !m.keepCacheControl {
+				token.MakePrivate(h)
+			}
+		}
+	}()
 	switch {
 	case s.dirty:
 		now := m.now()
@@ -460,6 +500,7 @@ func (s *Session[T]) Save(h http.Header) error {
 		if err != nil {
 			err = fmt.Errorf("saving: %w", err)
 			m.report(s.ctx, err)
+			wrote = false
 			return fmt.Errorf("session %s: %w", m.name, err)
 		}
 		if s.source == fromHeader {

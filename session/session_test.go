@@ -877,3 +877,48 @@ func TestDecodeErrorQuotesNoData(t *testing.T) {
 		t.Fatalf("Decode error %v: want ErrInvalid without the data", err)
 	}
 }
+
+// TestCleanStartAtLogin plants a chunked session with data, as an attacker
+// could in a victim's browser, then logs in the way Regenerate's doc says:
+// Clear, then Update. Nothing planted survives, the id and createdAt are
+// new, and the planted chunks are deleted.
+func TestCleanStartAtLogin(t *testing.T) {
+	f := newFixture(t, func(c *session.Config[User]) { c.Cookie.Budget = cookie.NoBudget }) // chunked
+
+	planted := sessionCookies(f.do(t, newReq(), func(s *session.Session[User]) {
+		update(t, s, func(u *User) { u.Roles, u.Views = []string{strings.Repeat("planted ", 800)}, 41 })
+	}), "app")
+	if len(planted) < 3 {
+		t.Fatalf("want a chunked planted session, got %d cookies", len(planted))
+	}
+	f.clk.Advance(time.Minute)
+	var plantedID string
+	rec := f.do(t, newReq(planted...), func(s *session.Session[User]) {
+		plantedID = s.ID()
+		s.Clear()
+		update(t, s, func(u *User) { u.Name = "ada" })
+	})
+	var value string
+	deleted := 0
+	for _, c := range sessionCookies(rec, "app") {
+		switch {
+		case c.Name == "app" && c.MaxAge > 0:
+			value = c.Value
+		case c.MaxAge < 0:
+			deleted++
+		}
+	}
+	if deleted != len(planted)-1 {
+		t.Errorf("%d planted chunks deleted, want %d", deleted, len(planted)-1)
+	}
+	got, err := f.m.Decode(t.Context(), value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID == plantedID || got.CreatedAt != t0.Add(time.Minute).UnixMilli() {
+		t.Errorf("id %q (planted %q), createdAt %d: want new ones", got.ID, plantedID, got.CreatedAt)
+	}
+	if diff := cmp.Diff(User{Name: "ada"}, got.Data); diff != "" {
+		t.Errorf("data after the login (-want +got):\n%s", diff)
+	}
+}

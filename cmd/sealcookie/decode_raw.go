@@ -21,6 +21,7 @@ func (d *decoder) ironCodec() (*iron.Keyring, error) {
 	if d.auto && d.opts.iterations == 0 {
 		cfg.Iterations, cfg.FallbackIterations = iron.H3Iterations, iron.DefaultIterations
 	}
+	cfg.Budget = decodeBudget
 	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, usagef("%v", err)

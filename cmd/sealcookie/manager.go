@@ -106,13 +106,26 @@ func peerManager(f *formatSpec, o *options, pw iron.PasswordOption, name string,
 	return m, nil
 }
 
+// decodeBudget lets decode derive every key it needs. The process-wide
+// derivation budget of sealed/iron guards servers against forged cookies; a
+// command opens the values its own user hands it, and a run over many of
+// them (the tests replay every checker run in one process) would be refused
+// past a tenth of a core.
+var decodeBudget = func() *iron.Budget {
+	b, err := iron.NewBudget(iron.BudgetConfig{CPU: -1, Concurrency: -1})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 // h3Format returns the session/h3 format of h3 major version v as the
 // options give it: --max-age and --idle-timeout are h3's maxAge and
 // idleTimeout (unset unless given, as in h3; 0 is unset too), and
 // --config-json's legacySealFallback is h3 2.x's.
 func h3Format(v int) func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
 	return func(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
-		c := h3.Config{Version: v, Name: name, Password: pw, MaxAge: -1, IdleTimeout: -1}
+		c := h3.Config{Version: v, Name: name, Password: pw, MaxAge: -1, IdleTimeout: -1, Budget: decodeBudget}
 		if o.maxAge.set && o.maxAge.d > 0 {
 			c.MaxAge = o.maxAge.d
 		}
@@ -142,7 +155,7 @@ func h3Format(v int) func(o *options, pw iron.PasswordOption, name string) (sess
 // give it: --ttl is iron-session's ttl (14 days unless given; 0 never
 // expires).
 func ironSessionFormat(o *options, pw iron.PasswordOption, name string) (session.Format, error) {
-	c := ironsession.Config{CookieName: name, Password: pw}
+	c := ironsession.Config{CookieName: name, Password: pw, Budget: decodeBudget}
 	switch {
 	case !o.ttl.set:
 	case o.ttl.d == 0:

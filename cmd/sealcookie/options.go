@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +119,7 @@ func (c *libConfig) Set(v string) error {
 // jsonProblem describes a JSON error without quoting the input.
 func jsonProblem(err error) string {
 	var se *json.SyntaxError
-	if field, _, kind, ok := jsonerr.TypeMismatch(err); ok {
+	if field, _, kind, ok := jsonerr.TypeMismatch(err, reflect.TypeFor[libConfig]()); ok {
 		return fmt.Sprintf("field %q cannot hold a JSON %s", field, kind)
 	}
 	switch {

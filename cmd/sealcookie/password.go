@@ -43,7 +43,7 @@ func (o *options) addPassword(fs *flag.FlagSet) {
 	fs.Func("password", "the password `P` itself (visible to other processes: prefer the others)", o.pw.set("password"))
 	fs.Func("password-file", "read the password from file `F` (a JSON object is an id→password map)", o.pw.set("password-file"))
 	fs.Func("password-env", "read the password from environment variable `VAR`", o.pw.set("password-env"))
-	fs.Func("password-json", "the password as `JSON`: a string, or an {\"id\": \"password\"} map", o.pw.set("password-json"))
+	fs.Func("password-json", "the password as `JSON`: a string, or an {\"id\": \"password\"} map (visible to other processes: prefer --password-file or --password-env, which read the same JSON)", o.pw.set("password-json"))
 }
 
 // errNoPassword is resolve's answer when no password is configured at all.
@@ -66,6 +66,7 @@ func (o *options) password(e *env) (iron.PasswordOption, error) {
 		}
 		return iron.PasswordOption{Plain: p.value}, nil
 	case "password-json":
+		fmt.Fprintln(e.stderr, "sealcookie: warning: --password-json puts the password on the command line, visible to other processes (ps, /proc); prefer --password-file F or --password-env VAR, which read the same JSON")
 		var opt iron.PasswordOption
 		if err := json.Unmarshal([]byte(p.value), &opt); err != nil || (opt.Plain == "" && opt.Object == nil) {
 			return none, usagef("--password-json expects a JSON string or an object of strings")

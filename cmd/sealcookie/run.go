@@ -38,9 +38,10 @@ usage:
   sealcookie help [CMD]                 this text, or a command's options
   sealcookie --version                  the module version and VCS revision of this build
 
-Passwords: --password-file F | --password-env VAR | --password-json J, else the
-SEALCOOKIE_PASSWORD environment variable (--password P works, with a warning:
-other processes can read a command line). A JSON object is an id→password map.
+Passwords: --password-file F | --password-env VAR, else the SEALCOOKIE_PASSWORD
+environment variable; a JSON object there is an id→password map.
+--password P and --password-json J work, with a warning: other processes can
+read a command line.
 
 Run "sealcookie CMD -h" for the options of a command.
 `

@@ -85,7 +85,7 @@ func TestRunErrors(t *testing.T) {
 		{"tampered", withPassword, tampered, []string{"decode", "--now", nowArg(time.Minute)}, 1, "not authentic"},
 		{"wrong password", map[string]string{PasswordEnv: strings.ToUpper(testPassword)}, native, []string{"decode", "--now", nowArg(time.Minute)}, 1, "not authentic"},
 		{"other name", withPassword, native, []string{"decode", "--name", "other", "--now", nowArg(time.Minute)}, 1, "not authentic"},
-		{"unknown key id", nil, keyed, []string{"decode", "--password-json", `{"1":"` + testPassword + `"}`, "--now", nowArg(time.Minute)}, 1, "unknown key id"},
+		{"unknown key id", map[string]string{"KEYS": `{"1":"` + testPassword + `"}`}, keyed, []string{"decode", "--password-env", "KEYS", "--now", nowArg(time.Minute)}, 1, "unknown key id"},
 		{"expired", withPassword, native, []string{"decode", "--now", nowArg(25 * time.Hour)}, 1, "expired"},
 		{"max age", withPassword, native, []string{"decode", "--max-age", "60", "--now", nowArg(2 * time.Minute)}, 1, "expired"},
 		{"idle timeout", withPassword, longIdle, []string{"decode", "--idle-timeout", "60", "--now", nowArg(2 * time.Minute)}, 1, "idle timeout passed"},
@@ -157,6 +157,22 @@ func TestPasswordOnArgvWarns(t *testing.T) {
 	q := mustRun(t, 0, map[string]string{PasswordEnv: pw}, v.stdout, "decode")
 	if q.stderr != "" {
 		t.Errorf("decode with the environment variable printed %q on stderr", q.stderr)
+	}
+	// --password-json is a password on the command line too; the file and
+	// environment forms read the same JSON without a warning.
+	j := mustRun(t, 0, nil, v.stdout, "decode", "--password-json", `{"1":"`+pw+`"}`)
+	if !strings.Contains(j.stderr, "visible to other processes") || strings.Contains(j.stderr, pw) {
+		t.Errorf("--password-json: stderr %q; want a warning without the password", j.stderr)
+	}
+	file := filepath.Join(t.TempDir(), "keys.json")
+	if err := os.WriteFile(file, []byte(`{"1":"`+pw+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--password-file", file}, {"--password-env", "KEYS"}} {
+		r := mustRun(t, 0, map[string]string{"KEYS": `{"1":"` + pw + `"}`}, v.stdout, append([]string{"decode"}, args...)...)
+		if r.stderr != "" {
+			t.Errorf("decode %v printed %q on stderr", args, r.stderr)
+		}
 	}
 }
 

@@ -52,6 +52,26 @@
 //	logout replay without Validate                 ACCEPTED until it expires: a sealed cookie is a bearer token
 //	                                               and the server keeps no state to revoke it
 //	logout replay with a Validate epoch check      fresh session; session.ErrRevoked; cookie deleted
+//	cross-site login post (login CSRF)             403 from CrossOriginProtection; no session written
+//	a real shared cache (Apache httpd's mod_cache)  two cookie-less visitors of a page marked public get two
+//	in front of a public page that starts sessions sessions; with KeepCacheControl the cache hands the first
+//	                                               visitor's Set-Cookie to the second (the attack reproduced)
+//	every answer that writes a session             Cache-Control private (a handler's public dropped),
+//	                                               Vary: Cookie; two cookie-less visitors get two sessions;
+//	                                               through the proxy, a signed-in page is private
+//	every single-byte change of an h3 2.x or       fresh session; a sealed sentinel; the cookie left alone
+//	iron-session cookie                            for the JavaScript peer (no Set-Cookie)
+//	forged h3 cookies (fresh random salts)         with a one-millisecond budget: a derivation or a few, then
+//	between a legitimate client's requests         absent (iron.ErrOverBudget) without deriving; with
+//	                                               IssuedSaltsOnly: not authentic, no derivation; the client
+//	                                               keeps its session throughout
+//	iron-session "~2" stripped or changed          read as an older version's seal: the data's "persistent"
+//	                                               member (none: signed out), never an error page
+//	authentic JSON that does not fit the type,     fresh session; OnError names the place from the Go type,
+//	secrets in map keys, every JSON codec          never a key or a value (encoding/json, json/v2 engine,
+//	                                               session/jsonv2)
+//	every type holding a secret, printed under     redacted: no password, key, cookie or data in any output
+//	%v %+v %#v %s %q %x %X %d
 //
 // rotation_test.go runs a fleet of three servers through a key rotation while
 // 64 clients keep their sessions, following the operator's procedure in the

@@ -200,6 +200,10 @@ func newRig(t *testing.T, o rigOptions) *rig {
 			e.Cookies = append(e.Cookies, ck.Name)
 		}
 		w.Header().Set("Content-Type", "application/json")
+		// An upstream that trusts its identity headers, and says so to
+		// caches: a shared cache in front of the proxy cannot vary on them.
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		w.Header().Set("Vary", "X-User-Id")
 		_ = json.NewEncoder(w).Encode(e)
 	}))
 	rg.up.Config.ErrorLog = log.New(rg.upLog, "", 0)
@@ -268,8 +272,9 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 			pr.SetURL(upURL)
 			proxy.Rewrite(pr)
 		},
-		Transport: rg.up.Client().Transport,
-		ErrorLog:  log.New(rg.srvLog, "proxy: ", 0),
+		ModifyResponse: proxy.ModifyResponse,
+		Transport:      rg.up.Client().Transport,
+		ErrorLog:       log.New(rg.srvLog, "proxy: ", 0),
 	}
 
 	writeView := func(w http.ResponseWriter, s *session.Session[Account]) {
@@ -289,7 +294,10 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /auth/login", func(w http.ResponseWriter, r *http.Request) {
+	// The login refuses cross-site posts (login CSRF), as the README's quick
+	// start does: the session endpoint and logout check the origin
+	// themselves.
+	mux.Handle("POST /auth/login", http.NewCrossOriginProtection().Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user := r.URL.Query().Get("user")
 		if user == "" {
 			http.Error(w, "no user", http.StatusBadRequest)
@@ -304,7 +312,7 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 			return
 		}
 		http.Redirect(w, r, httpx.RedirectTarget(r, ""), http.StatusSeeOther)
-	})
+	})))
 	mux.Handle("/auth/logout", logout)
 	mux.Handle("/api/auth/session", endpoint)
 	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) { writeView(w, m.Get(r)) })
@@ -316,6 +324,12 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 		update(w, m.Get(r), func(a *Account) { a.Note = note })
 	})
 	mux.HandleFunc("GET /cart", func(w http.ResponseWriter, r *http.Request) { writeView(w, cart.Get(r)) })
+	// A landing page the application marks public (a CDN may keep it), that
+	// also counts the visitor's visits in the cart session.
+	mux.HandleFunc("GET /landing", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=600, s-maxage=3600")
+		update(w, cart.Get(r), func(a *Account) { a.Count++ })
+	})
 	mux.HandleFunc("POST /cart", func(w http.ResponseWriter, r *http.Request) {
 		update(w, cart.Get(r), func(a *Account) { a.Count++ })
 	})
@@ -328,7 +342,7 @@ func (rg *rig) handler(t *testing.T) http.Handler {
 	protected := guard.Handler(mux)
 	public := func(p string) bool {
 		switch p {
-		case "/whoami", "/count", "/profile", "/cart", "/api/auth/session":
+		case "/whoami", "/count", "/profile", "/cart", "/landing", "/api/auth/session":
 			return true
 		}
 		return strings.HasPrefix(p, "/auth/") || strings.HasPrefix(p, "/app/")

@@ -222,6 +222,17 @@ type peerCfg struct {
 	attrs        scookie.Attributes
 }
 
+// unlimited is the derivation budget of every peer here: these tests read
+// dozens of values the libraries sealed, each with salts not seen before,
+// far more than the process-wide budget allows (it has tests of its own).
+var unlimited = func() *iron.Budget {
+	b, err := iron.NewBudget(iron.BudgetConfig{CPU: -1, Concurrency: -1})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 // config builds the session.Config of c.
 func (c peerCfg) config(t *testing.T) session.Config[Data] {
 	t.Helper()
@@ -233,19 +244,19 @@ func (c peerCfg) config(t *testing.T) session.Config[Data] {
 		if c.kind == h3v1 {
 			v = 1
 		}
-		f, err = h3.New(h3.Config{Version: v, Name: c.name, Password: c.pw, MaxAge: c.maxAge, IdleTimeout: c.idle})
+		f, err = h3.New(h3.Config{Version: v, Name: c.name, Password: c.pw, MaxAge: c.maxAge, IdleTimeout: c.idle, Budget: unlimited})
 	case nuxtAuthUtils:
 		name := c.name
 		if name == "" {
 			name = "nuxt-session"
 		}
-		f, err = h3.New(h3.Config{Version: 1, Name: name, Password: c.pw, MaxAge: c.maxAge})
+		f, err = h3.New(h3.Config{Version: 1, Name: name, Password: c.pw, MaxAge: c.maxAge, Budget: unlimited})
 	case ironSession, ironSession9:
 		v := 8
 		if c.kind == ironSession9 {
 			v = 9
 		}
-		f, err = ironsession.New(ironsession.Config{CookieName: c.name, Password: c.pw, TTL: c.maxAge, Version: v})
+		f, err = ironsession.New(ironsession.Config{CookieName: c.name, Password: c.pw, TTL: c.maxAge, Version: v, Budget: unlimited})
 	default:
 		t.Fatalf("unknown peer kind %d", c.kind)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/sealcookie/sealcookie/internal/readme"
+	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/session"
 )
 
 // quickStart returns the quick start's program as README.md writes it, or
@@ -48,6 +50,9 @@ func TestQuickStartImports(t *testing.T) {
 	}
 }
 
+// password is the quick start's SEALCOOKIE_PASSWORD here.
+const password = "a quick start password of at least 32 bytes"
+
 func TestQuickStartRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the README's program")
@@ -68,7 +73,7 @@ func TestQuickStartRuns(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	srv := exec.CommandContext(ctx, bin)
-	srv.Env = append(os.Environ(), "SEALCOOKIE_PASSWORD=a quick start password of at least 32 bytes")
+	srv.Env = append(os.Environ(), "SEALCOOKIE_PASSWORD="+password)
 	var logs strings.Builder
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {
@@ -102,6 +107,19 @@ func TestQuickStartRuns(t *testing.T) {
 		return resp.StatusCode, resp.Request.URL.Path, string(b)
 	}
 
+	// A visitor's session, before any login: it counts visits, and every
+	// response that sets it is private for shared caches.
+	for range 2 {
+		resp, err := c.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if len(resp.Header["Set-Cookie"]) == 0 || resp.Header.Get("Cache-Control") != "private" {
+			t.Errorf("GET / as a visitor: Set-Cookie %q, Cache-Control %q; want a cookie, private",
+				resp.Header["Set-Cookie"], resp.Header.Get("Cache-Control"))
+		}
+	}
 	// The protected page sends a visitor to the login form, which a browser
 	// shows as a form (not as text, as it would a sniffed "<form").
 	if code, path, body := get("/account"); code != 200 || path != "/auth/login" || !strings.Contains(body, `<form method="post"`) {
@@ -136,10 +154,24 @@ func TestQuickStartRuns(t *testing.T) {
 	if cs := jar.Cookies(u); len(cs) != 1 || cs[0].Name != "__Host-session" {
 		t.Errorf("the jar holds %v, want the __Host-session cookie", cs)
 	}
-	// The home page counts visits in the same session.
+	// The home page counts visits in the same session, which the login
+	// started afresh: the two visits before it are gone.
 	for i := range 2 {
 		if code, _, body := get("/"); code != 200 || body != "hello, ada\n" {
 			t.Errorf("visit %d: %d %q", i+1, code, body)
+		}
+	}
+	m, err := session.New(session.Config[struct {
+		Name   string `json:"name"`
+		Visits int    `json:"visits"`
+	}]{Keys: []sealed.Key{{ID: 1, Password: password}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs := jar.Cookies(u); len(cs) == 1 {
+		e, err := m.Decode(t.Context(), cs[0].Value)
+		if err != nil || e.Data.Name != "ada" || e.Data.Visits != 2 {
+			t.Errorf("the session after the login: %+v, %v; want ada with the 2 visits since the login", e, err)
 		}
 	}
 }

@@ -2,7 +2,13 @@ package iron
 
 import (
 	"bytes"
+	"crypto/rand"
+	"errors"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/sealcookie/sealcookie/sealed"
 )
 
 // The benchmarks run on the team's reference payloads (testdata/payloads),
@@ -20,12 +26,24 @@ func benchPayloads(b *testing.B) []struct {
 	}{{"small", p["small"]}, {"large", p["large"]}}
 }
 
+// unlimited is a Budget that never refuses, for benchmarks and tests that
+// measure or need every derivation.
+func unlimited(t testing.TB) *Budget {
+	t.Helper()
+	b, err := NewBudget(BudgetConfig{CPU: -1, Concurrency: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // BenchmarkUnseal opens a seal written by another process (so the reader's
 // own sealing keys never help): cold derives both keys every time, cached
 // is a client resending a cookie the reader has opened before.
 func BenchmarkUnseal(b *testing.B) {
 	h3, _ := H3Config(PasswordOption{Plain: pw1}, 0)
 	v1, _ := H3V1Config(PasswordOption{Plain: pw1}, 0)
+	h3.Budget, v1.Budget = unlimited(b), unlimited(b)
 	for _, p := range benchPayloads(b) {
 		for _, m := range []struct {
 			name  string
@@ -93,10 +111,15 @@ func BenchmarkSeal(b *testing.B) {
 			b.ReportAllocs()
 			var s string
 			var err error
+			k := mustNew(b, h3)
 			for b.Loop() {
-				var k *Keyring
-				if k, err = NewKeyring(h3); err == nil {
-					s, err = k.Seal(p.pt, t0)
+				// A new pair of salts and keys for every seal, as the
+				// JavaScript libraries derive.
+				var pair *sealPair
+				if pair, err = k.newSealPair(t0); err == nil {
+					var iv [IVSize]byte
+					rand.Read(iv[:])
+					s = k.sealWith(pair, iv, p.pt, nil)
 				}
 			}
 			if err != nil {
@@ -107,4 +130,57 @@ func BenchmarkSeal(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkUnsealForged is what a forged seal with a fresh random salt (no
+// account needed) costs at h3 2.x's settings: a PBKDF2 derivation at 8192
+// iterations and one at 1 when nothing bounds it; a refusal without any
+// derivation once the budget is spent, or with IssuedSaltsOnly.
+func BenchmarkUnsealForged(b *testing.B) {
+	h3, _ := H3Config(PasswordOption{Plain: pw1}, 0)
+	genuine := freshSeal(b, h3, `{"user":"ada"}`)
+	spent, err := NewBudget(BudgetConfig{CPU: time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	spent.tokens = -time.Hour // nothing left, and nothing refills it within the run
+	spent.now = func() time.Time { return t0 }
+	issued := h3
+	issued.FallbackIterations, issued.IssuedSaltsOnly = 0, true
+	for _, m := range []struct {
+		name string
+		cfg  Config
+		want error
+	}{
+		{"unbounded", withBudget(h3, unlimited(b)), sealed.ErrNotAuthentic},
+		{"over-budget", withBudget(h3, spent), ErrOverBudget},
+		{"issued-salts-only", withBudget(issued, unlimited(b)), sealed.ErrNotAuthentic},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			k := mustNew(b, m.cfg)
+			// Forgeries made in advance, so the loop measures Unseal alone.
+			forged := make([]string, 256)
+			for i := range forged {
+				forged[i] = forge(b, genuine)
+			}
+			b.ReportAllocs()
+			var err error
+			i := 0
+			for b.Loop() {
+				_, _, err = k.Unseal(forged[i%len(forged)], t0)
+				i++
+			}
+			if !errors.Is(err, m.want) {
+				b.Fatalf("Unseal: %v, want %v", err, m.want)
+			}
+			if strings.Contains(err.Error(), pw1) {
+				b.Fatal("the error quotes the password")
+			}
+		})
+	}
+}
+
+func withBudget(c Config, b *Budget) Config {
+	c.Budget = b
+	return c
 }

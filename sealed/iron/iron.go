@@ -9,10 +9,10 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/sealcookie/sealcookie/internal/redact"
 	"github.com/sealcookie/sealcookie/sealed"
 )
 
@@ -91,6 +92,9 @@ func (p Password) String() string {
 // GoString returns the password's id with the secret redacted, for %#v.
 func (p Password) GoString() string { return p.String() }
 
+// Format prints String's redacted form under every verb.
+func (p Password) Format(f fmt.State, verb rune) { redact.Format(f, verb, p.String()) }
+
 // Config configures a Keyring. The zero value of every field but Passwords is
 // a usable default; NewKeyring validates the whole and copies what it keeps, so
 // changing a Config afterwards has no effect on the Keyring.
@@ -127,6 +131,22 @@ type Config struct {
 	// keeps; 0 means DefaultCacheSize, a negative value disables the cache.
 	// At most MaxCacheSize.
 	CacheSize int
+
+	// Budget bounds the derivations Unseal runs for salts it has not seen
+	// before, which anyone can demand by sending a seal with a fresh random
+	// salt; past it, such seals are refused with ErrOverBudget. nil means
+	// the process-wide budget that every Keyring built without one shares
+	// (DefaultBudgetCPU, DefaultBudgetConcurrency, DefaultBudgetWait).
+	Budget *Budget
+
+	// IssuedSaltsOnly makes Unseal refuse, before deriving anything, every
+	// seal whose salts were not written by a Keyring holding the same
+	// password (this package tags its salts; see the package
+	// documentation). It is for fleets where only Go services seal: seals
+	// written by the JavaScript libraries, and by this package before it
+	// tagged salts, are refused as sealed.ErrNotAuthentic. It cannot be
+	// combined with FallbackIterations, whose seals come from h3 1.x.
+	IssuedSaltsOnly bool
 }
 
 // Info describes a seal that Unseal opened.
@@ -149,16 +169,27 @@ type Info struct {
 // Keyring seals and unseals Fe26.2 values with one Config. It is safe for
 // concurrent use.
 type Keyring struct {
-	passwords []Password
-	byID      map[string]int // named passwords
-	unnamed   int            // index of the unnamed password, or -1
-	dflt      int            // index of the password named "default", or -1
-	sealPw    int            // index of the sealing password, or -1 (ReadOnly)
-	iters     int
-	fallback  int
-	ttlMs     int64
-	skewMs    int64
-	cache     *keyCache // nil when disabled
+	passwords []Password // IDs only: the secrets are in secrets
+	// secrets[i] is the secret of passwords[i]. It sits behind a pointer so
+	// that fmt, which ignores the Format method of a value it reaches
+	// through an unexported field (and so prints it field by field, one
+	// level deep under a verb it cannot apply, such as %s), shows an
+	// address instead.
+	secrets  *[]string
+	byID     map[string]int // named passwords
+	unnamed  int            // index of the unnamed password, or -1
+	dflt     int            // index of the password named "default", or -1
+	sealPw   int            // index of the sealing password, or -1 (ReadOnly)
+	iters    int
+	fallback int
+	ttlMs    int64
+	skewMs   int64
+	cache    *keyCache // nil when disabled
+	budget   *Budget
+	// tagKeys[i] tags the salts of password i: set for the sealing
+	// password, and for every password with IssuedSaltsOnly.
+	tagKeys    []*[KeySize]byte
+	issuedOnly bool
 
 	sealMu sync.Mutex // serialises the derivation of sealing keys
 	seal   atomic.Pointer[sealState]
@@ -198,10 +229,13 @@ func NewKeyring(c Config) (*Keyring, error) {
 		sealPw:    -1,
 	}
 	copy(k.passwords, c.Passwords)
+	secrets := make([]string, len(k.passwords))
+	k.secrets = &secrets
 	for i, p := range k.passwords {
 		if err := checkSecret(p); err != nil {
 			return nil, err
 		}
+		secrets[i], k.passwords[i].Secret = p.Secret, ""
 		switch {
 		case p.ID == "":
 			if k.unnamed >= 0 {
@@ -277,10 +311,27 @@ func NewKeyring(c Config) (*Keyring, error) {
 		k.cache = newKeyCache(c.CacheSize)
 	}
 
+	k.budget = c.Budget
+	if k.budget == nil {
+		k.budget = defaultBudget()
+	}
+	k.issuedOnly = c.IssuedSaltsOnly
+	if k.issuedOnly && k.fallback != 0 {
+		return nil, fmt.Errorf("%w: IssuedSaltsOnly refuses the seals FallbackIterations exists to read; set one or the other", ErrConfig)
+	}
+
 	// Fail now, not on the first request, where PBKDF2-SHA1 is unavailable
 	// (a FIPS 140-only build).
-	if _, err := pbkdf2.Key(sha1.New, k.passwords[0].Secret, []byte("0000000000000000"), 1, KeySize); err != nil {
+	if _, err := pbkdf2.Key(sha1.New, secrets[0], []byte("0000000000000000"), 1, KeySize); err != nil {
 		return nil, fmt.Errorf("%w: PBKDF2-SHA1 is unavailable: %v", ErrConfig, err)
+	}
+	k.tagKeys = make([]*[KeySize]byte, len(k.passwords))
+	for i := range k.passwords {
+		if i == k.sealPw || k.issuedOnly {
+			if k.tagKeys[i], err = k.deriveTagKey(i); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return k, nil
 }
@@ -324,6 +375,21 @@ func truncate(s string) string {
 		return s[:32] + "…"
 	}
 	return s
+}
+
+// Format prints the Keyring's password ids and settings, never a secret or
+// a derived key, under every verb.
+func (c *Keyring) Format(f fmt.State, verb rune) {
+	ids := make([]string, len(c.passwords))
+	for i, p := range c.passwords {
+		ids[i] = strconv.Quote(truncate(p.ID))
+	}
+	sealID := "none (ReadOnly)"
+	if c.sealPw >= 0 {
+		sealID = strconv.Quote(truncate(c.passwords[c.sealPw].ID))
+	}
+	redact.Format(f, verb, fmt.Sprintf("iron.Keyring{Passwords: [%s], SealID: %s, Iterations: %d, secrets: [redacted]}",
+		strings.Join(ids, " "), sealID, c.iters))
 }
 
 // CanSeal reports whether Seal can work: false for a ReadOnly Keyring.
@@ -467,11 +533,8 @@ func (p *sealPair) usable(now time.Time) bool {
 
 func (c *Keyring) newSealPair(now time.Time) (*sealPair, error) {
 	p := &sealPair{pw: c.sealPw, iters: c.iters, created: now}
-	var raw [SaltLen / 2]byte
-	rand.Read(raw[:])
-	hex.Encode(p.encSalt[:], raw[:])
-	rand.Read(raw[:])
-	hex.Encode(p.macSalt[:], raw[:])
+	newSalt(&p.encSalt, c.tagKeys[p.pw])
+	newSalt(&p.macSalt, c.tagKeys[p.pw])
 	var err error
 	if p.encKey, err = c.derive(p.pw, p.encSalt[:], p.iters); err != nil {
 		return nil, err
@@ -490,7 +553,7 @@ func (c *Keyring) newSealPair(now time.Time) (*sealPair, error) {
 func (c *Keyring) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) {
 	c.derivations.Add(1)
 	var k [KeySize]byte
-	dk, err := pbkdf2.Key(sha1.New, c.passwords[pw].Secret, salt, iters, KeySize)
+	dk, err := pbkdf2.Key(sha1.New, (*c.secrets)[pw], salt, iters, KeySize)
 	if err != nil {
 		return k, fmt.Errorf("iron: PBKDF2: %v", err)
 	}
@@ -501,10 +564,12 @@ func (c *Keyring) derive(pw int, salt []byte, iters int) ([KeySize]byte, error) 
 // Unseal checks and decrypts a seal and returns its plaintext. It checks,
 // in order: the length against MaxLen (before parsing), the shape of the
 // eight fields, the expiration against now minus the timestamp skew, the
-// password id, then the MAC (with Iterations, then FallbackIterations), and
-// only then derives the encryption key and decrypts, checking the PKCS#7
-// padding strictly. Errors match sealed.ErrTooLarge, sealed.ErrMalformed,
-// sealed.ErrExpired, sealed.ErrUnknownKey or sealed.ErrNotAuthentic.
+// password id, the salts' tags (with IssuedSaltsOnly), then the MAC (with
+// Iterations, then FallbackIterations; a salt not seen before draws on the
+// Budget first), and only then derives the encryption key and decrypts,
+// checking the PKCS#7 padding strictly. Errors match sealed.ErrTooLarge,
+// sealed.ErrMalformed, sealed.ErrExpired, sealed.ErrUnknownKey,
+// sealed.ErrNotAuthentic or ErrOverBudget (the seal was not checked).
 //
 // An iron-session value must lose its "~2" suffix first
 // ([SplitIronSessionValue]).
@@ -574,6 +639,9 @@ func (c *Keyring) lookup(id string) int {
 // seal's encryption key. It derives the encryption key only after the MAC
 // has verified, and caches keys only then.
 func (c *Keyring) authenticate(pw int, f *fields, s string) (int, cipher.Block, error) {
+	if c.issuedOnly && !(issuedSalt(c.tagKeys[pw], f.macSalt) && issuedSalt(c.tagKeys[pw], f.encSalt)) {
+		return 0, nil, fmt.Errorf("%w: iron: a salt this fleet did not issue", sealed.ErrNotAuthentic)
+	}
 	macBase := unsafe.Slice(unsafe.StringData(s), f.macEnd)
 	var got [macB64Len]byte
 	copy(got[:], f.mac)
@@ -611,8 +679,16 @@ attempts:
 			}
 		}
 		if cached == nil {
+			// A salt not seen before: the derivation anyone can demand,
+			// so it draws on the budget.
+			if !c.budget.take() {
+				return 0, nil, fmt.Errorf("%w: a seal with a salt not seen before needs a PBKDF2 derivation at %d iterations", ErrOverBudget, iters)
+			}
+			start := time.Now()
 			var err error
-			if macKey, err = c.derive(pw, []byte(f.macSalt), iters); err != nil {
+			macKey, err = c.derive(pw, []byte(f.macSalt), iters)
+			c.budget.done(time.Since(start))
+			if err != nil {
 				return 0, nil, fmt.Errorf("%w: %v", sealed.ErrNotAuthentic, err)
 			}
 		}

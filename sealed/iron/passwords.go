@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sealcookie/sealcookie/sealed"
+	"github.com/sealcookie/sealcookie/internal/redact"
 )
 
 // PasswordOption is the `password` option of h3, iron-session and iron as
@@ -43,6 +43,9 @@ func (o PasswordOption) String() string {
 
 // GoString is String, for %#v.
 func (o PasswordOption) GoString() string { return o.String() }
+
+// Format prints String's redacted form under every verb.
+func (o PasswordOption) Format(f fmt.State, verb rune) { redact.Format(f, verb, o.String()) }
 
 // ParsePasswordOption reads a password option from text such as the
 // contents of a password file or environment variable, the way the team's
@@ -248,19 +251,52 @@ func IronSessionValue(seal string) string {
 }
 
 // SplitIronSessionValue splits an iron-session cookie value into the seal
-// and the version after its "~". A value without "~" has version 0: a seal
-// of iron-session before version 8, whose plaintext keeps the session under
-// "persistent". A version other than a canonical decimal, or more than one
-// "~", is an error matching sealed.ErrMalformed. The seal itself is not
-// checked.
+// and its version exactly as iron-session 8 does: the seal is what precedes
+// the first "~", and the version is what JavaScript's parseInt(s, 10) makes
+// of what follows it up to the next "~" (-1 where that is NaN). A value
+// without "~" has version 0: a seal of iron-session before version 8, whose
+// plaintext keeps the session under "persistent". Only version 2 holds the
+// session itself. err is always nil: iron-session splits every value.
+//
+// The suffix is outside the seal's MAC, in iron-session as here: removing
+// "~2" from a genuine value, or changing it to anything that is not read as
+// 2, makes the value read as an older version's, whose session is the
+// plaintext's "persistent" member (usually absent: an empty session), and
+// "~02" or "~2~x" read as "~2". Nothing else changes: the seal, its password,
+// its expiration and the rest of the plaintext are still authenticated.
+// Never keep a "persistent" member in an iron-session's data that a client
+// may set: removing the suffix would make it the whole session.
 func SplitIronSessionValue(v string) (seal string, version int, err error) {
 	i := strings.IndexByte(v, '~')
 	if i < 0 {
 		return v, 0, nil
 	}
-	n, ok := parseDecimal(v[i+1:])
-	if !ok || n > 999 {
-		return "", 0, fmt.Errorf("%w: iron-session: invalid version suffix", sealed.ErrMalformed)
+	rest := v[i+1:]
+	if j := strings.IndexByte(rest, '~'); j >= 0 {
+		rest = rest[:j]
 	}
-	return v[:i], int(n), nil
+	return v[:i], jsParseInt(rest), nil
+}
+
+// jsParseInt is JavaScript's parseInt(s, 10) for the versions iron-session
+// compares with 2: leading white space and a sign are skipped, then the
+// leading decimal digits are read; -1 stands for NaN (no digits), and
+// numbers past 999 are 1000 (none of them is 2).
+func jsParseInt(s string) int {
+	s = strings.TrimLeft(s, " \t\n\r\v\f")
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	n, digits := 0, 0
+	for ; digits < len(s) && s[digits] >= '0' && s[digits] <= '9'; digits++ {
+		n = min(n*10+int(s[digits]-'0'), 1000)
+	}
+	switch {
+	case digits == 0:
+		return -1
+	case neg:
+		return -n - 1 // never 2, never -1
+	}
+	return n
 }

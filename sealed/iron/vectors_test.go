@@ -75,6 +75,7 @@ func readerCodec(t testing.TB, r *vectors.Library, pw vectors.Password) *Keyring
 	if err != nil {
 		t.Fatalf("config for %s: %v", r.Producer, err)
 	}
+	c.Budget = testBudget
 	k, err := NewKeyring(c)
 	if err != nil {
 		t.Fatalf("New for %s: %v", r.Producer, err)
@@ -335,6 +336,7 @@ func TestGoldenSeal(t *testing.T) {
 				Passwords:  []Password{{ID: p.PasswordID, Secret: sealSecret(t, c)}},
 				Iterations: c.Iron.Iterations,
 				CacheSize:  -1,
+				Budget:     testBudget,
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -30,11 +30,16 @@
 //
 //  1. Deploy the new application with Config.Legacy set to a Reader built from
 //     the old store's name, key pairs, Path and Domain and max age. Users with a
-//     gorilla cookie get a native session on their next save (the Manager
+//     gorilla cookie get a native session on their next request (the Manager
 //     saves a migrated session at once, without waiting for a change).
-//  2. Keep it deployed for at least the old max age ([Config.MaxAge], 30 days
-//     by default, like gorilla/sessions'): by then every gorilla cookie has
-//     either been migrated or expired.
+//  2. Keep it deployed for the shorter of the Manager's MaxAge (24 hours by
+//     default) and the old max age ([Config.MaxAge], 30 days by default, like
+//     gorilla/sessions'), counted from the moment the old application stopped
+//     writing cookies. A migrated session keeps the gorilla cookie's
+//     timestamp as its createdAt (see below), so by then every gorilla
+//     cookie is too old to migrate: keeping the Reader longer migrates no
+//     one. Users who do not come back within that window sign in again;
+//     to give them longer, raise the Manager's MaxAge for the migration.
 //  3. Remove Config.Legacy and this package (and with it encoding/gob and
 //     gorilla from your build), and retire the old keys.
 //
@@ -78,6 +83,14 @@
 // JSON object; its values arrive as JSON types (numbers as float64, objects as
 // map[string]any).
 //
-// A migrated session starts afresh: its createdAt is the moment of migration,
-// and the Manager's MaxAge counts from there.
+// # Lifetime of a migrated session
+//
+// A migrated session does not start afresh: its createdAt is the gorilla
+// cookie's authenticated timestamp (when the old application last wrote it,
+// which gorilla/sessions does on every save), and the Manager's MaxAge and
+// IdleTimeout count from there. A gorilla cookie older than the Manager's
+// MaxAge is therefore not migrated (OnError hears session.ErrExpired, and
+// the cookie is deleted), and a migrated session ends no later than a
+// native session created when the gorilla cookie was last written would
+// have: the migration never lengthens a session.
 package gorilla

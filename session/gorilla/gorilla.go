@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/securecookie"
 
 	"github.com/sealcookie/sealcookie/cookie"
+	"github.com/sealcookie/sealcookie/internal/redact"
 	"github.com/sealcookie/sealcookie/sealed"
 	"github.com/sealcookie/sealcookie/session"
 )
@@ -116,6 +117,13 @@ type Config[T any] struct {
 	Clock func() time.Time
 }
 
+// Format prints the Config with its key pairs redacted (their number only)
+// under every verb: %+v of a Config would otherwise print the old keys.
+func (c Config[T]) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, fmt.Sprintf("gorilla.Config{Name: %q, KeyPairs: %d keys [redacted], Path: %q, Domain: %q, MaxAge: %v, MaxLength: %d, Serializer: %v}",
+		c.Name, len(c.KeyPairs), c.Path, c.Domain, c.MaxAge, c.MaxLength, c.Serializer))
+}
+
 // Reader reads gorilla/sessions cookies for a session.Manager's Legacy hook.
 // Build it with New; it is immutable and safe for concurrent use.
 type Reader[T any] struct {
@@ -205,13 +213,19 @@ func New[T any](c Config[T]) (*Reader[T], error) {
 	return rd, nil
 }
 
+// Format prints the Reader's cookie name and settings, never its keys,
+// under every verb.
+func (rd *Reader[T]) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, fmt.Sprintf("gorilla.Reader{Name: %q, KeyPairs: %d [redacted], MaxLength: %d}", rd.name, len(rd.codecs), rd.maxLength))
+}
+
 // Name returns the gorilla cookie name.
 func (rd *Reader[T]) Name() string { return rd.name }
 
 // Read returns the converted data of the gorilla cookie among a request's
-// Cookie header lines, with its
-// authenticated timestamp (when gorilla last wrote it) as CreatedAt, so the
-// migrated session's MaxAge counts from there. It returns session.ErrNoLegacy
+// Cookie header lines, with its authenticated timestamp (when gorilla last
+// wrote it) as CreatedAt, so the migrated session's MaxAge counts from there
+// (see "Lifetime of a migrated session"). It returns session.ErrNoLegacy
 // when the request has no such cookie, and the reason (see Decode) when the
 // cookie is not valid; the Manager reports it and deletes the cookie.
 func (rd *Reader[T]) Read(cookies []string) (session.LegacySession[T], error) {

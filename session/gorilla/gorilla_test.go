@@ -659,3 +659,58 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// TestMigrationWindow pins the lifetime the package doc promises: a
+// migrated session keeps the gorilla cookie's timestamp as its createdAt,
+// so with the Manager's default 24-hour MaxAge a gorilla cookie written 23
+// hours ago migrates (and expires an hour later), one written 25 hours ago
+// does not (session.ErrExpired, the cookie deleted), although the Reader's
+// own 30-day max age would accept both.
+func TestMigrationWindow(t *testing.T) {
+	value := gorillaValue(t, hashA, blockA) // written now
+	for _, tc := range []struct {
+		age      time.Duration
+		migrated bool
+	}{{23 * time.Hour, true}, {25 * time.Hour, false}} {
+		now := time.Now().Add(tc.age)
+		rd := newReader(t, gorilla.Config[User]{Clock: func() time.Time { return now }})
+		if _, err := rd.Decode(value); err != nil {
+			t.Fatalf("age %v: the Reader itself refuses the cookie: %v", tc.age, err)
+		}
+		var heard []error
+		m, err := session.New(session.Config[User]{
+			Keys: []sealed.Key{newKey}, Legacy: rd, Clock: func() time.Time { return now },
+			OnError: func(_ context.Context, err error) { heard = append(heard, err) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := m.Load(t.Context(), []string{gorillaName + "=" + value}, "")
+		h := http.Header{}
+		if err := s.Save(h); err != nil {
+			t.Fatal(err)
+		}
+		if tc.migrated {
+			if s.IsNew() || s.Data().Name != "ada" || len(heard) != 0 {
+				t.Errorf("age %v: migrated %v, data %+v, OnError %v", tc.age, !s.IsNew(), s.Data(), heard)
+			}
+			if got := s.CreatedAt(); now.Sub(got) < tc.age-time.Minute || now.Sub(got) > tc.age+time.Minute {
+				t.Errorf("age %v: createdAt %v, want the gorilla cookie's timestamp", tc.age, got)
+			}
+			if got := s.ExpiresAt(); !got.Before(now.Add(2 * time.Hour)) {
+				t.Errorf("age %v: the migrated session expires at %v, over a day after the gorilla cookie was written", tc.age, got)
+			}
+		} else if !s.IsNew() || len(heard) != 1 || !errors.Is(heard[0], session.ErrExpired) {
+			t.Errorf("age %v: fresh %v, OnError %v; want a fresh session and session.ErrExpired", tc.age, s.IsNew(), heard)
+		}
+		deleted := false
+		for _, line := range h["Set-Cookie"] {
+			if c, err := http.ParseSetCookie(line); err == nil && c.Name == gorillaName && c.MaxAge < 0 {
+				deleted = true
+			}
+		}
+		if !deleted {
+			t.Errorf("age %v: the gorilla cookie was not deleted", tc.age)
+		}
+	}
+}

@@ -45,11 +45,25 @@ type User struct {
 
 func plainPw(p string) iron.PasswordOption { return iron.PasswordOption{Plain: p} }
 
-// newFormat is h3.New(c), with ironPw1 when c names no password.
+// testBudget never refuses: these tests derive keys far more often than the
+// process-wide budget allows. budget_test.go tests the budget itself.
+var testBudget = func() *iron.Budget {
+	b, err := iron.NewBudget(iron.BudgetConfig{CPU: -1, Concurrency: -1})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+// newFormat is h3.New(c), with ironPw1 when c names no password and
+// testBudget when it names no budget.
 func newFormat(t testing.TB, c h3.Config) session.Format {
 	t.Helper()
 	if c.Password.Plain == "" && c.Password.Object == nil {
 		c.Password = plainPw(ironPw1)
+	}
+	if c.Budget == nil {
+		c.Budget = testBudget
 	}
 	f, err := h3.New(c)
 	if err != nil {

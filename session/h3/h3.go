@@ -63,11 +63,29 @@
 // NUXT_SESSION_PASSWORD, runtimeConfig.session's maxAge (none by default)
 // and SameSite=Lax; its data is {user, secure, …}. See the example of New.
 //
+// # Cost of a forged cookie
+//
 // Every seal costs h3 one or two PBKDF2-SHA1 derivations (8192 iterations in
 // h3 2.x). This package caches the keys of seals that verified, so a client
 // resending its cookie costs microseconds, but a forged cookie with a fresh
-// salt costs a derivation before it can be refused. For sessions only Go
-// reads, the native format is shorter, faster and binds each value to its
+// random salt (no account needed, about 400 bytes) costs a derivation before
+// it can be refused: about 3.5 ms of CPU in h3 2.x, so a few hundred forged
+// requests a second keep a core busy. h3 itself pays the same (about 5 ms).
+// Two settings bound it:
+//
+//   - Config.Budget caps the CPU spent on salts not seen before (by default
+//     a process-wide tenth of a core, one derivation at a time). Past it, a
+//     cookie that would need a derivation is treated as absent: the request
+//     gets a fresh session and session.Config.OnError hears
+//     iron.ErrOverBudget. Clients whose cookie was seen before are
+//     unaffected, but a genuine cookie that the h3 application has just
+//     re-sealed is refused like a forgery while a flood lasts.
+//   - Config.IssuedSaltsOnly, for fleets where only Go services seal the
+//     cookie (h3 may read it): a cookie whose salts no server of the fleet
+//     issued is refused for the cost of one HMAC, before any derivation.
+//
+// For sessions only Go reads, the native format costs none of this (its keys
+// are derived once, at startup), is shorter, and binds each value to its
 // cookie.
 package h3
 
@@ -113,6 +131,21 @@ type Config struct {
 	// seals (h3's legacySealFallback: false). By default they are read, and
 	// re-sealed at 8192 iterations when they come from the cookie.
 	NoLegacySealFallback bool
+
+	// Budget bounds the PBKDF2 derivations that cookies with salts not seen
+	// before cost (see "Cost of a forged cookie"). nil means the
+	// process-wide budget shared by every format built without one
+	// (iron.DefaultBudgetCPU of CPU a second, one derivation at a time).
+	Budget *iron.Budget
+
+	// IssuedSaltsOnly refuses, before any derivation, every cookie whose
+	// salts were not issued by a server holding the password: for fleets
+	// where only Go services seal the session. Cookies the h3 application
+	// sealed are refused too (and h3 1.x's legacy seals, as with
+	// NoLegacySealFallback), so turn it on only where h3 never writes the
+	// session, and only once the sessions sealed by an earlier version of
+	// this package, which did not tag its salts, have expired.
+	IssuedSaltsOnly bool
 }
 
 // maxMaxAge is the longest MaxAge accepted: browsers cap cookie lifetimes at
@@ -170,6 +203,10 @@ func New(c Config) (session.Format, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("h3: Password: %w", err)
+	}
+	cfg.Budget = c.Budget
+	if c.IssuedSaltsOnly {
+		cfg.IssuedSaltsOnly, cfg.FallbackIterations = true, 0
 	}
 	ring, err := iron.NewKeyring(cfg)
 	if err != nil {

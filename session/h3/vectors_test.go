@@ -72,7 +72,7 @@ func vectorFormat(t *testing.T, lib *vectors.Library, pw vectors.Password) sessi
 	var err error
 	switch lib.Producer {
 	case vectors.ProducerH3v2, vectors.ProducerH3v1:
-		c := h3.Config{Version: 2, Name: lib.Name, Password: opt, MaxAge: unset(lib.MaxAge), IdleTimeout: unset(lib.IdleTimeout)}
+		c := h3.Config{Version: 2, Name: lib.Name, Password: opt, MaxAge: unset(lib.MaxAge), IdleTimeout: unset(lib.IdleTimeout), Budget: testBudget}
 		if lib.Producer == vectors.ProducerH3v1 {
 			c.Version = 1
 		}

@@ -44,6 +44,13 @@
 // (ttl: 0, or cookieOptions.maxAge: undefined) is matched with TTL
 // negative.
 //
+// The "~2" suffix is outside the MAC, as in iron-session 8.0.4, and is
+// parsed exactly as it parses it (see iron.SplitIronSessionValue): a client
+// can strip or change the suffix of its own genuine value and get that
+// member as its session, and nothing else (the seal, its password and
+// expiration, and the rest of the data stay authenticated). Never keep a
+// member named "persistent" in the data that a client can set.
+//
 // For sessions only Go reads, the native format is shorter, faster and binds
 // each value to its cookie.
 package ironsession
@@ -84,6 +91,14 @@ type Config struct {
 	// documentation). 0 means 8. Both write and read the same cookies
 	// otherwise.
 	Version int
+
+	// Budget bounds the PBKDF2 derivations that cookies with salts not seen
+	// before cost (one iteration each here, microseconds; see iron.Budget).
+	// Past it, such a cookie is treated as absent and session.Config.OnError
+	// hears iron.ErrOverBudget. nil means the process-wide budget shared by
+	// every format built without one, which forged h3 2.x cookies can also
+	// spend: give this format its own to keep them apart.
+	Budget *iron.Budget
 }
 
 // maxAgeForever is iron-session's cookie Max-Age for ttl: 0.
@@ -125,6 +140,7 @@ func New(c Config) (session.Format, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)
 	}
+	cfg.Budget = c.Budget
 	ring, err := iron.NewKeyring(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ironsession: Password: %w", err)

@@ -52,8 +52,10 @@ func TestVersions(t *testing.T) {
 		{"no suffix, pre-v8 shape", old, "old", "top", nil},
 		{"no suffix, v8 shape", current, "", "current", nil},
 		{"~3", current + "~3", "", "current", nil},
-		{"~ then garbage", current + "~x", "!", "current", sealed.ErrMalformed},
-		{"two suffixes", current + "~2~2", "!", "current", sealed.ErrMalformed},
+		// iron-session 8.0.4 splits on "~" and parseInt's the second part:
+		// "x" is not 2 (an older version's seal), "2~2" is 2.
+		{"~ then garbage", current + "~x", "", "current", nil},
+		{"two suffixes", current + "~2~2", "current", "current", nil},
 		{"~2 over a tampered seal", current[:len(current)-2] + "AA~2", "!", "!", sealed.ErrNotAuthentic},
 	}
 	for _, tc := range tests {

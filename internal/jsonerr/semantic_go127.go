@@ -1,0 +1,20 @@
+//go:build go1.27
+
+package jsonerr
+
+import (
+	"errors"
+	"reflect"
+
+	jsonv2 "encoding/json/v2"
+)
+
+// semantic takes a json/v2 *SemanticError apart: its path as components,
+// the Go type and the JSON kind.
+func semantic(err error) (parts []string, goType reflect.Type, kind string, ok bool) {
+	var se *jsonv2.SemanticError
+	if !errors.As(err, &se) {
+		return nil, nil, "", false
+	}
+	return pointerParts(string(se.JSONPointer)), se.GoType, kindName(byte(se.JSONKind)), true
+}
