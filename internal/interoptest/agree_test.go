@@ -99,6 +99,7 @@ func sealNullData(t *testing.T, cfg peerCfg, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Budget = unlimited
 	k, err := iron.NewKeyring(c)
 	if err != nil {
 		t.Fatal(err)

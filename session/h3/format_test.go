@@ -193,6 +193,7 @@ func openIron(t *testing.T, cfg iron.Config, err error, value string, now time.T
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Budget = testBudget
 	c, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)

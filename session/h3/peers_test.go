@@ -123,6 +123,9 @@ func saveNew[T any](t *testing.T, m *session.Manager[T], edit func(*session.Sess
 
 func mustKeyring(t *testing.T, c iron.Config) *iron.Keyring {
 	t.Helper()
+	if c.Budget == nil {
+		c.Budget = testBudget
+	}
 	k, err := iron.NewKeyring(c)
 	if err != nil {
 		t.Fatal(err)

@@ -44,16 +44,16 @@ func peerManager(t *testing.T, s *vectors.PeerStep, attrs cookie.Attributes) (*s
 	var err error
 	switch s.Lib {
 	case "h3v1":
-		f, err = h3.New(h3.Config{Version: 1, Name: o.Name, Password: pw, MaxAge: seconds(o.MaxAge)})
+		f, err = h3.New(h3.Config{Version: 1, Name: o.Name, Password: pw, MaxAge: seconds(o.MaxAge), Budget: testBudget})
 	case "h3v2":
-		f, err = h3.New(h3.Config{Version: 2, Name: o.Name, Password: pw, MaxAge: seconds(o.MaxAge), IdleTimeout: seconds(o.IdleTimeout)})
+		f, err = h3.New(h3.Config{Version: 2, Name: o.Name, Password: pw, MaxAge: seconds(o.MaxAge), IdleTimeout: seconds(o.IdleTimeout), Budget: testBudget})
 	case "nuxt-auth-utils":
 		name := o.Name
 		if name == "" {
 			name = "nuxt-session"
 		}
 		maxAge, _ := o.Config["maxAge"].(float64) // runtimeConfig.session.maxAge
-		f, err = h3.New(h3.Config{Version: 1, Name: name, Password: pw, MaxAge: seconds(int64(maxAge))})
+		f, err = h3.New(h3.Config{Version: 1, Name: name, Password: pw, MaxAge: seconds(int64(maxAge)), Budget: testBudget})
 	case "iron-session", "iron-session9":
 		var ttl time.Duration // nil: iron-session's default
 		if o.TTL != nil {
@@ -63,7 +63,7 @@ func peerManager(t *testing.T, s *vectors.PeerStep, attrs cookie.Attributes) (*s
 		if s.Lib == "iron-session9" {
 			v = 9
 		}
-		f, err = ironsession.New(ironsession.Config{CookieName: o.Name, Password: pw, TTL: ttl, Version: v})
+		f, err = ironsession.New(ironsession.Config{CookieName: o.Name, Password: pw, TTL: ttl, Version: v, Budget: testBudget})
 	default:
 		t.Fatalf("unknown lib %q", s.Lib)
 	}
@@ -192,6 +192,7 @@ func testPeerEmpty(t *testing.T, c *vectors.PeerCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Budget = testBudget
 	k, err := iron.NewKeyring(cfg)
 	if err != nil {
 		t.Fatal(err)

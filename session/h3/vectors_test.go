@@ -81,7 +81,7 @@ func vectorFormat(t *testing.T, lib *vectors.Library, pw vectors.Password) sessi
 		}
 		f, err = h3.New(c)
 	case vectors.ProducerIronSession:
-		f, err = ironsession.New(ironsession.Config{CookieName: lib.Name, Password: opt, TTL: time.Duration(lib.TTL) * time.Second})
+		f, err = ironsession.New(ironsession.Config{CookieName: lib.Name, Password: opt, TTL: time.Duration(lib.TTL) * time.Second, Budget: testBudget})
 	default:
 		t.Fatalf("no session format for producer %q", lib.Producer)
 	}
