@@ -125,8 +125,8 @@ func (w *writer[T]) finish() {
 		w.commit()
 		return
 	}
-	if s, ok := w.st.loaded(); ok && s.pending() {
-		w.st.m.report(w.req.Context(), ErrLateChange)
+	if s, ok := w.st.loaded(); ok {
+		_ = s.Done() // reports a change made too late through OnError
 	}
 }
 
