@@ -82,12 +82,13 @@ fuzz-ci: ## short fuzz smoke of every target (FUZZCI_TIME each, 2 minutes in all
 
 # 6 passes: the fewest for a 95% confidence interval of a median.
 BENCH_PASSES ?= 6
+BENCH_TIME   ?= 150ms
 BENCH_ALSO   ?= go1.27.3
 
 .PHONY: bench
 bench: ## BENCHMARKS.md + benchmarks.svg: ours vs limits and peers (Go + Node), BENCH_PASSES alternating passes
 	@if command -v node >/dev/null && [ ! -d internal/node/node_modules ]; then npm ci --prefix internal/node --no-audit --no-fund; fi
-	$(GO) -C internal/benchreport run . -root ../.. -go=$(GO) -passes=$(BENCH_PASSES) -also-toolchain=$(BENCH_ALSO)
+	$(GO) -C internal/benchreport run . -root ../.. -go=$(GO) -passes=$(BENCH_PASSES) -benchtime=$(BENCH_TIME) -also-toolchain=$(BENCH_ALSO)
 
 E2E_DURATION ?= 10s
 E2E_ROUNDS   ?= 3
