@@ -122,24 +122,8 @@ func (e *env) forwardAuth(args []string) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	fmt.Fprintf(e.stdout, "sealcookie forward-auth: listening on http://%s (%s)\n", ln.Addr(), summary)
-	if e.listening != nil {
-		e.listening(ln.Addr())
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-e.ctx.Done():
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err = srv.Shutdown(ctx)
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
-	}
-	if err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := e.serveUntilDone(srv, ln); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stdout, "sealcookie forward-auth: stopped")
 	return nil

@@ -132,10 +132,20 @@ func (e *env) serve(args []string) error {
 	b.WriteString("Ctrl-C stops it.\n")
 	out := e.stdout
 	fmt.Fprint(out, b.String())
+	if err := e.serveUntilDone(srv, ln); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "sealcookie demo: stopped")
+	return nil
+}
+
+// serveUntilDone serves ln until the command's context ends (Ctrl-C, a
+// SIGTERM), then shuts srv down gracefully within 5 seconds. It tells
+// e.listening (tests) where it listens first.
+func (e *env) serveUntilDone(srv *http.Server, ln net.Listener) error {
 	if e.listening != nil {
 		e.listening(ln.Addr())
 	}
-
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -145,14 +155,13 @@ func (e *env) serve(args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = srv.Shutdown(ctx)
+	err := srv.Shutdown(ctx)
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	fmt.Fprintln(out, "sealcookie demo: stopped")
 	return nil
 }
 
