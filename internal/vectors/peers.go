@@ -1,7 +1,6 @@
 package vectors
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,14 +96,9 @@ type PeerOptions struct {
 // DecodePeers parses a peer vectors file, with unknown fields disallowed,
 // and checks its schema, that it has cases with steps, and unique names.
 func DecodePeers(data []byte) (*PeerFile, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var f PeerFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("vectors: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("vectors: trailing data after the JSON document")
+	if err := decodeStrict(data, &f); err != nil {
+		return nil, err
 	}
 	if f.Schema != PeersSchema {
 		return nil, fmt.Errorf("vectors: schema %q, want %q", f.Schema, PeersSchema)

@@ -379,14 +379,9 @@ func (f *File) MustCase(t testing.TB, name string) *Case {
 // Decode parses a vectors file, with unknown fields disallowed, and checks
 // its schema, that it has cases, and that their names are unique.
 func Decode(data []byte) (*File, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var f File
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("vectors: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("vectors: trailing data after the JSON document")
+	if err := decodeStrict(data, &f); err != nil {
+		return nil, err
 	}
 	if f.Schema != Schema {
 		return nil, fmt.Errorf("vectors: schema %q, want %q", f.Schema, Schema)
@@ -464,4 +459,18 @@ func InteropDir(t testing.TB) string {
 		t.Skipf("vectors: the team's interop harness is not at %s (set %s to the shared folder): %v", dir, SharedEnv, err)
 	}
 	return dir
+}
+
+// decodeStrict decodes one JSON document into v, refusing unknown fields and
+// trailing data.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("vectors: %w", err)
+	}
+	if dec.More() {
+		return errors.New("vectors: trailing data after the JSON document")
+	}
+	return nil
 }
